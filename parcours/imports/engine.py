@@ -1,0 +1,223 @@
+"""The import engine behind every CSV of DESIGN §5.
+
+An import is all-or-nothing: every row is read and checked first, every error is collected with
+its line and column, and only a file without error is written, in one transaction. It is
+idempotent: rows are matched on their key (`code`, `nir`, `ref`, `matricule`), unchanged rows are
+left alone, so importing the same file twice changes nothing the second time.
+
+Each domain app declares its kinds by subclassing `Importeur` and decorating it with
+`@enregistrer`; the `importer` command and the upload page list what is registered.
+"""
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import models, transaction
+
+from parcours.imports.enums import StatutImport
+from parcours.imports.models import Import
+from parcours.lib.csvlecture import Erreur, lire_csv
+
+MAX_ERREURS_JOURNAL = 1000
+TAILLE_LOT = 2000
+
+
+class Erreurs:
+    """Collects the errors of one row; `ajouter` returns None so a converter can bail out."""
+
+    def __init__(self, ligne: int, liste: list[Erreur]):
+        self.ligne = ligne
+        self.liste = liste
+        self.nombre = 0
+
+    def ajouter(self, colonne: str | None, message: str) -> None:
+        self.liste.append(Erreur(self.ligne, colonne, message))
+        self.nombre += 1
+
+
+class Importeur(ABC):
+    """One kind of file. Subclasses set the class attributes and write `convertir`."""
+
+    nom: ClassVar[str]
+    libelle: ClassVar[str]
+    colonnes: ClassVar[tuple[str, ...]]
+    cle: ClassVar[str]  # the CSV column holding the key, also the model field
+    modele: ClassVar[type[models.Model]]
+    champs: ClassVar[tuple[str, ...]]  # model fields (attnames) written from a row
+
+    def preparer(self) -> None:  # noqa: B027  (optional hook: most kinds need no lookup)
+        """Load the reference tables the rows point to (one query each, not one per row)."""
+
+    @abstractmethod
+    def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
+        """The model values of one row (with the key), or None after reporting its errors."""
+
+    def valeurs_de_creation(self, valeurs: dict[str, Any]) -> dict[str, Any]:
+        """Extra values for a row that does not exist yet (e.g. an unusable password)."""
+        return {}
+
+    # Helpers for converters -------------------------------------------------------------
+
+    @staticmethod
+    def obligatoire(ligne: dict[str, str], colonne: str, erreurs: Erreurs, longueur: int) -> str:
+        valeur = ligne.get(colonne, "")
+        if not valeur:
+            erreurs.ajouter(colonne, "valeur obligatoire manquante")
+        elif len(valeur) > longueur:
+            erreurs.ajouter(colonne, f"trop long ({len(valeur)} caractères, {longueur} au plus)")
+        return valeur
+
+    @staticmethod
+    def facultatif(ligne: dict[str, str], colonne: str, erreurs: Erreurs, longueur: int) -> str:
+        valeur = ligne.get(colonne, "")
+        if len(valeur) > longueur:
+            erreurs.ajouter(colonne, f"trop long ({len(valeur)} caractères, {longueur} au plus)")
+        return valeur
+
+    @staticmethod
+    def email(ligne: dict[str, str], colonne: str, erreurs: Erreurs) -> str:
+        valeur = ligne.get(colonne, "")
+        if valeur:
+            try:
+                validate_email(valeur)
+            except ValidationError:
+                erreurs.ajouter(colonne, f"adresse électronique invalide « {valeur} »")
+        return valeur.lower()
+
+    @staticmethod
+    def reference(
+        ligne: dict[str, str],
+        colonne: str,
+        erreurs: Erreurs,
+        connus: dict[str, Any] | set[str],
+        quoi: str,
+        obligatoire: bool = True,
+    ) -> str | None:
+        """A code that must exist in `connus`; `quoi` names it in the message."""
+        valeur = ligne.get(colonne, "")
+        if not valeur:
+            if obligatoire:
+                erreurs.ajouter(colonne, "valeur obligatoire manquante")
+            return None
+        if valeur not in connus:
+            erreurs.ajouter(colonne, f"{quoi} inconnu·e « {valeur} »")
+            return None
+        return valeur
+
+
+REGISTRE: dict[str, type[Importeur]] = {}
+
+
+def enregistrer(classe: type[Importeur]) -> type[Importeur]:
+    REGISTRE[classe.nom] = classe
+    return classe
+
+
+@dataclass
+class Rapport:
+    type: str
+    lignes: int = 0
+    crees: int = 0
+    modifies: int = 0
+    inchanges: int = 0
+    erreurs: list[Erreur] = field(default_factory=list)
+    avertissements: list[str] = field(default_factory=list)
+
+    @property
+    def accepte(self) -> bool:
+        return not self.erreurs
+
+    def resume(self) -> str:
+        if not self.accepte:
+            return f"Fichier rejeté : {len(self.erreurs)} erreur(s), rien n'a été enregistré."
+        return (
+            f"{self.lignes} ligne(s) lue(s) : {self.crees} créée(s), {self.modifies} modifiée(s), "
+            f"{self.inchanges} inchangée(s)."
+        )
+
+
+def _par_lots(elements: list, taille: int = TAILLE_LOT) -> Iterable[list]:
+    for debut in range(0, len(elements), taille):
+        yield elements[debut : debut + taille]
+
+
+def importer(type_: str, contenu: bytes, *, acting_user=None, nom_fichier: str = "") -> Rapport:
+    """Check then write a whole file of kind `type_`; journal the attempt."""
+    if type_ not in REGISTRE:
+        raise ValueError(f"type de fichier inconnu : {type_}")
+    importeur = REGISTRE[type_]()
+    rapport = Rapport(type=type_)
+    fichier = lire_csv(contenu, importeur.colonnes)
+    rapport.erreurs.extend(fichier.erreurs)
+    rapport.avertissements.extend(fichier.avertissements)
+    if not fichier.erreurs:
+        _verifier_et_ecrire(importeur, fichier.lignes, rapport)
+    Import.objects.create(
+        type=type_,
+        nom_fichier=nom_fichier[:255],
+        auteur=acting_user,
+        statut=StatutImport.ACCEPTE if rapport.accepte else StatutImport.REJETE,
+        lignes=rapport.lignes,
+        crees=rapport.crees,
+        modifies=rapport.modifies,
+        inchanges=rapport.inchanges,
+        erreurs=[str(e) for e in rapport.erreurs[:MAX_ERREURS_JOURNAL]],
+        avertissements=rapport.avertissements,
+    )
+    return rapport
+
+
+def _verifier_et_ecrire(
+    importeur: Importeur, lignes: list[tuple[int, dict[str, str]]], rapport: Rapport
+) -> None:
+    importeur.preparer()
+    rapport.lignes = len(lignes)
+    valeurs_par_cle: dict[str, dict[str, Any]] = {}
+    premiere_ligne: dict[str, int] = {}
+    for numero, ligne in lignes:
+        erreurs = Erreurs(numero, rapport.erreurs)
+        valeurs = importeur.convertir(ligne, erreurs)
+        if valeurs is None or erreurs.nombre:
+            continue
+        cle = valeurs[importeur.cle]
+        if cle in premiere_ligne:
+            erreurs.ajouter(
+                importeur.cle, f"« {cle} » figure déjà ligne {premiere_ligne[cle]} du fichier"
+            )
+            continue
+        premiere_ligne[cle] = numero
+        valeurs_par_cle[cle] = valeurs
+    if rapport.erreurs:
+        return
+
+    modele = importeur.modele
+    champ_cle = importeur.cle
+    with transaction.atomic():
+        existants: dict[str, models.Model] = {}
+        for lot in _par_lots(list(valeurs_par_cle)):
+            for objet in modele.objects.filter(**{f"{champ_cle}__in": lot}):
+                existants[getattr(objet, champ_cle)] = objet
+        nouveaux, modifies = [], []
+        for cle, valeurs in valeurs_par_cle.items():
+            objet = existants.get(cle)
+            if objet is None:
+                nouveaux.append(modele(**valeurs, **importeur.valeurs_de_creation(valeurs)))
+                continue
+            changes = [c for c in importeur.champs if getattr(objet, c) != valeurs[c]]
+            if changes:
+                for champ in changes:
+                    setattr(objet, champ, valeurs[champ])
+                modifies.append(objet)
+            else:
+                rapport.inchanges += 1
+        for lot in _par_lots(nouveaux):
+            modele.objects.bulk_create(lot)
+        champs_maj = [c for c in importeur.champs if c != champ_cle]
+        for lot in _par_lots(modifies):
+            modele.objects.bulk_update(lot, champs_maj)
+        rapport.crees = len(nouveaux)
+        rapport.modifies = len(modifies)

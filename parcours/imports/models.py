@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.db import models
+
+from parcours.imports.enums import StatutImport
+
+
+class Import(models.Model):
+    """The journal of imports: who imported which kind of file, when, and with what result.
+
+    Error messages are kept (the first thousand) so that a rejected file can be mended; they name
+    lines, columns and codes, never a person's identity.
+    """
+
+    type = models.CharField("type de fichier", max_length=30)
+    nom_fichier = models.CharField("nom du fichier", max_length=255)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="auteur",
+    )
+    date = models.DateTimeField("date", auto_now_add=True)
+    statut = models.CharField("statut", max_length=10, choices=StatutImport.choices)
+    lignes = models.PositiveIntegerField("lignes lues", default=0)
+    crees = models.PositiveIntegerField("créés", default=0)
+    modifies = models.PositiveIntegerField("modifiés", default=0)
+    inchanges = models.PositiveIntegerField("inchangés", default=0)
+    erreurs = models.JSONField("erreurs", default=list, blank=True)
+    avertissements = models.JSONField("avertissements", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "import"
+        verbose_name_plural = "imports"
+        ordering = ["-date"]
+
+    def __str__(self) -> str:
+        return f"{self.type} — {self.nom_fichier}"

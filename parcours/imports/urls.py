@@ -1,0 +1,6 @@
+from django.urls import path
+
+from parcours.imports import views
+
+app_name = "imports"
+urlpatterns = [path("", views.televerser, name="televerser")]

@@ -1,0 +1,1 @@
+"""Small pure helpers with no Django in them, each with its own test."""

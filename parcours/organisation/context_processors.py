@@ -1,0 +1,40 @@
+"""The menu (only what the role may use) and the demo label, on every page."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+
+from parcours.imports import perms as imports_perms
+from parcours.organisation import perms
+
+
+@dataclass(frozen=True)
+class Entree:
+    libelle: str
+    url: str
+    nom: str
+
+
+def menu_for(user) -> list[Entree]:
+    if not user.is_authenticated:
+        return []
+    entrees = [Entree("Accueil", reverse("accueil"), "accueil")]
+    if perms.can_view_lieux_accueil(user):
+        entrees.append(Entree("Lieux d'accueil", reverse("lieux_accueil"), "lieux_accueil"))
+    if perms.can_view_equipe(user):
+        entrees.append(Entree("Mon équipe", reverse("equipe"), "equipe"))
+    if imports_perms.can_import_any(user):
+        entrees.append(Entree("Import de données", reverse("imports:televerser"), "televerser"))
+    if perms.can_administer(user):
+        entrees.append(Entree("Administration", reverse("admin:index"), "admin"))
+    return entrees
+
+
+def navigation(request) -> dict:
+    user = request.user
+    demo = settings.DEMO
+    if not demo and user.is_authenticated and user.organisme_id is not None:
+        demo = user.organisme.demonstration
+    url_name = getattr(getattr(request, "resolver_match", None), "url_name", None)
+    return {"menu": menu_for(user), "demo": demo, "page_active": url_name}

@@ -1,0 +1,237 @@
+"""The organisation: a Carsat (organisme), its units, reception places, agents and sectors."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from parcours.organisation.enums import ROLES_D_UNITE, Role
+from parcours.territoire.models import Commune, Departement, Region
+
+
+class Organisme(models.Model):
+    """A Carsat (or CGSS) running the social service of a région."""
+
+    code = models.CharField("code", max_length=20, unique=True)
+    nom = models.CharField("nom", max_length=200)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="organismes", verbose_name="région"
+    )
+    # Built-in drive-time estimator (DESIGN §4): t = 60 × k × d / v.
+    detour_k = models.FloatField(
+        "facteur de détour k",
+        default=1.3,
+        validators=[MinValueValidator(1.0), MaxValueValidator(3.0)],
+    )
+    demonstration = models.BooleanField(
+        "données de démonstration",
+        default=False,
+        help_text="organisme synthétique : ses écrans portent la mention "
+        "« données de démonstration »",
+    )
+    vitesse_kmh = models.FloatField(
+        "vitesse moyenne v (km/h)",
+        default=60.0,
+        validators=[MinValueValidator(10.0), MaxValueValidator(130.0)],
+    )
+
+    class Meta:
+        verbose_name = "organisme"
+        verbose_name_plural = "organismes"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+    def departements(self) -> models.QuerySet[Departement]:
+        """The organisme's territory: the départements where it has units (DESIGN §4)."""
+        return Departement.objects.filter(unites__organisme=self).distinct().order_by("code")
+
+
+class Unite(models.Model):
+    """A local team (unité, antenne) of an organisme, in one département."""
+
+    code = models.CharField("code", max_length=20, unique=True)
+    nom = models.CharField("nom", max_length=200)
+    organisme = models.ForeignKey(
+        Organisme, on_delete=models.PROTECT, related_name="unites", verbose_name="organisme"
+    )
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="unites", verbose_name="département"
+    )
+
+    class Meta:
+        verbose_name = "unité"
+        verbose_name_plural = "unités"
+        ordering = ["organisme", "code"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class LieuAccueilQuerySet(models.QuerySet):
+    def actifs(self) -> "LieuAccueilQuerySet":
+        return self.filter(actif=True)
+
+
+class LieuAccueil(models.Model):
+    """A reception place (permanence) where persons are received by appointment."""
+
+    code = models.CharField("code", max_length=20, unique=True)
+    nom = models.CharField("nom", max_length=200)
+    adresse = models.TextField("adresse", blank=True)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="lieux_accueil", verbose_name="commune"
+    )
+    latitude = models.FloatField(
+        "latitude", validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        "longitude", validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    unite = models.ForeignKey(
+        Unite, on_delete=models.PROTECT, related_name="lieux_accueil", verbose_name="unité"
+    )
+    acces_pmr = models.BooleanField("accessible aux personnes à mobilité réduite", default=False)
+    horaires = models.TextField("horaires d'ouverture", blank=True)
+    actif = models.BooleanField("ouvert", default=True)
+
+    objects = LieuAccueilQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lieu d'accueil"
+        verbose_name_plural = "lieux d'accueil"
+        ordering = ["unite", "nom"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=-90, latitude__lte=90)
+                & Q(longitude__gte=-180, longitude__lte=180),
+                name="lieu_accueil_coordonnees_valides",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class AgentManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, matricule: str, password: str | None = None, **champs) -> "Agent":
+        if not matricule:
+            raise ValueError("le matricule est obligatoire")
+        champs.setdefault("email", "")
+        champs["email"] = self.normalize_email(champs["email"])
+        agent = self.model(matricule=matricule, **champs)
+        if password:
+            agent.set_password(password)
+        else:
+            agent.set_unusable_password()
+        agent.save(using=self._db)
+        return agent
+
+    def create_superuser(self, matricule: str, password: str | None = None, **champs) -> "Agent":
+        champs.setdefault("role", Role.ADMIN)
+        champs["is_superuser"] = True
+        return self.create_user(matricule, password, **champs)
+
+
+class Agent(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in to Parcours, with exactly one role (DESIGN §1)."""
+
+    matricule = models.CharField("matricule", max_length=30, unique=True)
+    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100)
+    email = models.EmailField("adresse électronique", blank=True)
+    role = models.CharField("rôle", max_length=12, choices=Role.choices)
+    unite = models.ForeignKey(
+        Unite,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agents",
+        verbose_name="unité",
+    )
+    organisme = models.ForeignKey(
+        Organisme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agents",
+        verbose_name="organisme",
+        help_text="déduit de l'unité quand l'agent en a une",
+    )
+    structure = models.CharField(
+        "structure partenaire",
+        max_length=200,
+        blank=True,
+        help_text="pour un partenaire : CPAM, service médical, hôpital, médecin du travail…",
+    )
+    is_active = models.BooleanField("actif", default=True)
+    date_joined = models.DateTimeField("date de création", default=timezone.now)
+
+    objects = AgentManager()
+
+    USERNAME_FIELD = "matricule"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["nom", "prenom"]
+
+    class Meta:
+        verbose_name = "agent"
+        verbose_name_plural = "agents"
+        ordering = ["nom", "prenom"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=ROLES_D_UNITE) | Q(unite__isnull=False),
+                name="agent_role_d_unite_a_une_unite",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prenom} {self.nom}"
+
+    def clean(self) -> None:
+        super().clean()
+        # The organisme of an agent with a unit is the unit's: every query is scoped by it.
+        if self.unite_id is not None:
+            self.organisme_id = self.unite.organisme_id
+
+    def get_full_name(self) -> str:
+        return f"{self.prenom} {self.nom}"
+
+    def get_short_name(self) -> str:
+        return self.prenom
+
+    @property
+    def is_staff(self) -> bool:
+        """Only the functional administrator uses the administration screens."""
+        return self.is_active and (self.role == Role.ADMIN or self.is_superuser)
+
+
+class Secteur(models.Model):
+    """The communes a unit covers, or, when `agent` is set, one of its social workers."""
+
+    nom = models.CharField("nom", max_length=200)
+    unite = models.ForeignKey(
+        Unite, on_delete=models.CASCADE, related_name="secteurs", verbose_name="unité"
+    )
+    agent = models.ForeignKey(
+        Agent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="secteurs",
+        verbose_name="agent référent",
+    )
+    communes = models.ManyToManyField(
+        Commune, related_name="secteurs", verbose_name="communes", blank=True
+    )
+
+    class Meta:
+        verbose_name = "secteur"
+        verbose_name_plural = "secteurs"
+        ordering = ["unite", "nom"]
+
+    def __str__(self) -> str:
+        return self.nom

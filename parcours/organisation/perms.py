@@ -1,0 +1,47 @@
+"""Who may use what (DESIGN §1). Every view and list starts from these predicates."""
+
+from django.db.models import QuerySet
+
+from parcours.organisation.enums import Role
+from parcours.organisation.models import Agent, LieuAccueil
+
+
+def _role(user) -> str | None:
+    return getattr(user, "role", None) if user.is_authenticated else None
+
+
+def can_administer(user) -> bool:
+    """The functional administrator: referentials, users, rights; never dossiers."""
+    return _role(user) == Role.ADMIN
+
+
+def can_import_organisation(user) -> bool:
+    """Importing organismes, units, reception places and agents is configuration."""
+    return _role(user) == Role.ADMIN
+
+
+def can_view_lieux_accueil(user) -> bool:
+    return _role(user) in (Role.ASS, Role.CSAM, Role.CADRE, Role.PILOTAGE, Role.ADMIN)
+
+
+def can_view_equipe(user) -> bool:
+    """A unit manager sees the agents of their unit."""
+    return _role(user) == Role.CADRE
+
+
+def lieux_accueil_visible_to(user) -> QuerySet[LieuAccueil]:
+    """Reception places of the user's organisme (every organisme for an admin without one)."""
+    if not can_view_lieux_accueil(user):
+        return LieuAccueil.objects.none()
+    qs = LieuAccueil.objects.all()
+    if user.organisme_id is not None:
+        qs = qs.filter(unite__organisme_id=user.organisme_id)
+    elif _role(user) != Role.ADMIN:
+        return LieuAccueil.objects.none()
+    return qs
+
+
+def equipe_visible_to(user) -> QuerySet[Agent]:
+    if not can_view_equipe(user) or user.unite_id is None:
+        return Agent.objects.none()
+    return Agent.objects.filter(unite_id=user.unite_id, is_active=True)

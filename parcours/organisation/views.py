@@ -1,0 +1,90 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+
+from parcours.imports.models import Import
+from parcours.organisation import perms
+from parcours.organisation.enums import Role
+from parcours.organisation.forms import ConnexionForm, FiltreLieuxForm
+from parcours.organisation.models import Agent, LieuAccueil, Unite
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ConnexionView(auth_views.LoginView):
+    template_name = "organisation/connexion.html"
+    authentication_form = ConnexionForm
+    redirect_authenticated_user = True
+
+
+def accueil(request):
+    """One home page per role, showing only what the role may see."""
+    user = request.user
+    contexte: dict = {"agent": user}
+    if user.role in (Role.ASS, Role.CSAM, Role.CADRE):
+        unite = Unite.objects.select_related("organisme", "departement").get(pk=user.unite_id)
+        contexte["unite"] = unite
+        contexte["lieux"] = (
+            LieuAccueil.objects.actifs().filter(unite=unite).select_related("commune")
+        )
+        if user.role == Role.ASS:
+            contexte["nb_communes_secteur"] = (
+                user.secteurs.aggregate(n=Count("communes", distinct=True))["n"] or 0
+            )
+        if user.role == Role.CADRE:
+            contexte["equipe_par_role"] = _equipe_par_role(unite)
+    elif user.role == Role.PILOTAGE and user.organisme_id:
+        organisme = user.organisme
+        contexte["organisme"] = organisme
+        contexte["departements"] = organisme.departements().annotate(
+            nb_unites=Count("unites", filter=Q(unites__organisme=organisme), distinct=True),
+            nb_lieux=Count(
+                "unites__lieux_accueil",
+                filter=Q(unites__organisme=organisme, unites__lieux_accueil__actif=True),
+                distinct=True,
+            ),
+        )
+    elif user.role == Role.ADMIN:
+        contexte["imports"] = Import.objects.select_related("auteur")[:5]
+    return render(request, f"organisation/accueil_{user.role}.html", contexte)
+
+
+def _equipe_par_role(unite: Unite) -> list[tuple[str, int]]:
+    comptes = dict(
+        Agent.objects.filter(unite=unite, is_active=True)
+        .values_list("role")
+        .annotate(n=Count("id"))
+        .values_list("role", "n")
+    )
+    return [(Role(r).label, comptes[r]) for r in Role.values if comptes.get(r)]
+
+
+def lieux_accueil(request):
+    if not perms.can_view_lieux_accueil(request.user):
+        raise PermissionDenied
+    visibles = perms.lieux_accueil_visible_to(request.user)
+    unites = Unite.objects.filter(lieux_accueil__in=visibles).distinct().order_by("nom")
+    departements = sorted({u.departement for u in unites.select_related("departement")}, key=str)
+    form = FiltreLieuxForm(request.GET or None, departements=departements, unites=unites)
+    lieux = visibles.select_related("commune", "unite__departement").order_by(
+        "unite__departement_id", "commune__nom", "nom"
+    )
+    if form.is_valid():
+        if form.cleaned_data["departement"]:
+            lieux = lieux.filter(unite__departement_id=form.cleaned_data["departement"])
+        if form.cleaned_data["unite"]:
+            lieux = lieux.filter(unite_id=form.cleaned_data["unite"])
+    return render(request, "organisation/lieux_accueil.html", {"form": form, "lieux": lieux})
+
+
+def equipe(request):
+    if not perms.can_view_equipe(request.user):
+        raise PermissionDenied
+    agents = (
+        perms.equipe_visible_to(request.user)
+        .annotate(nb_communes=Count("secteurs__communes", distinct=True))
+        .order_by("role", "nom", "prenom")
+    )
+    return render(request, "organisation/equipe.html", {"agents": agents})

@@ -1,0 +1,8 @@
+"""Local development: debug on, plain static storage."""
+
+from parcours.settings.base import *  # noqa: F403
+
+DEBUG = True
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}

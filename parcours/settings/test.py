@@ -1,0 +1,10 @@
+"""Tests: fast hashing, plain static storage, the database of DATABASE_URL (SQLite by default)."""
+
+from parcours.settings.base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+AXES_ENABLED = True
+DEMO = False

