@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from parcours.territoire.chargement import charger_geographie
+from parcours.territoire.models import Commune
 
 
 class Command(BaseCommand):
@@ -16,8 +17,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--region", help="code INSEE d'une région (ex. 76) à charger seule")
+        parser.add_argument(
+            "--si-absente",
+            action="store_true",
+            help="ne rien faire si la géographie demandée est déjà chargée",
+        )
 
-    def handle(self, *args, region=None, verbosity=1, **options):
+    def handle(self, *args, region=None, si_absente=False, verbosity=1, **options):
+        deja = Commune.objects.all()
+        if region:
+            deja = deja.filter(departement__region_id=region)
+        if si_absente and deja.exists():
+            self.stdout.write("Géographie déjà chargée : rien à faire.")
+            return
         barres: dict[str, tqdm] = {}
 
         def progression(etape: str, fait: int, total: int) -> None:

@@ -1,0 +1,32 @@
+"""python manage.py charger_demo: the synthetic demo Carsat (Midi-Pyrénées), idempotent."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from parcours.organisation.demo import COMPTES_DEMO, MOT_DE_PASSE_DEMO, generer_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Crée ou met à jour la Carsat de démonstration (données synthétiques sur la géographie "
+        "réelle de Midi-Pyrénées) et ses comptes de démonstration."
+    )
+
+    def handle(self, *args, **options):
+        try:
+            organisme = generer_demo()
+        except ValueError as erreur:
+            raise CommandError(str(erreur)) from None
+        unites = organisme.unites.count()
+        lieux = sum(u.lieux_accueil.count() for u in organisme.unites.all())
+        agents = organisme.agents.count()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{organisme.nom} : {unites} unités, {lieux} lieux d'accueil, {agents} agents "
+                "(données de démonstration)."
+            )
+        )
+        self.stdout.write("")
+        self.stdout.write("Comptes de démonstration (un par rôle) :")
+        for compte in COMPTES_DEMO:
+            self.stdout.write(f"  {compte.matricule:<16} {compte.role:<11} {compte.description}")
+        self.stdout.write(f"  mot de passe commun : {MOT_DE_PASSE_DEMO}")
