@@ -94,17 +94,17 @@ class Importeur(ABC):
         colonne: str,
         erreurs: Erreurs,
         connus: dict[str, Any] | set[str],
-        quoi: str,
+        inconnu: str,
         obligatoire: bool = True,
     ) -> str | None:
-        """A code that must exist in `connus`; `quoi` names it in the message."""
+        """A code that must exist in `connus`; `inconnu` opens the message (« région inconnue »)."""
         valeur = ligne.get(colonne, "")
         if not valeur:
             if obligatoire:
                 erreurs.ajouter(colonne, "valeur obligatoire manquante")
             return None
         if valeur not in connus:
-            erreurs.ajouter(colonne, f"{quoi} inconnu·e « {valeur} »")
+            erreurs.ajouter(colonne, f"{inconnu} « {valeur} »")
             return None
         return valeur
 

@@ -8,7 +8,8 @@ class Import(models.Model):
     """The journal of imports: who imported which kind of file, when, and with what result.
 
     Error messages are kept (the first thousand) so that a rejected file can be mended; they name
-    lines, columns and codes, never a person's identity.
+    lines, columns and the faulty codes. Importers of files about insured persons must keep NIR,
+    names and health data out of their messages.
     """
 
     type = models.CharField("type de fichier", max_length=30)

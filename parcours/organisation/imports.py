@@ -27,7 +27,7 @@ class OrganismesImporteur(Importeur):
         return {
             "code": self.obligatoire(ligne, "code", erreurs, 20),
             "nom": self.obligatoire(ligne, "nom", erreurs, 200),
-            "region_id": self.reference(ligne, "region", erreurs, self.regions, "région"),
+            "region_id": self.reference(ligne, "region", erreurs, self.regions, "région inconnue"),
         }
 
 
@@ -46,9 +46,11 @@ class UnitesImporteur(Importeur):
         self.departements = dict(Departement.objects.values_list("code", "region_id"))
 
     def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
-        organisme = self.reference(ligne, "organisme", erreurs, self.organismes, "organisme")
+        organisme = self.reference(
+            ligne, "organisme", erreurs, self.organismes, "organisme inconnu"
+        )
         departement = self.reference(
-            ligne, "departement", erreurs, self.departements, "département"
+            ligne, "departement", erreurs, self.departements, "département inconnu"
         )
         if (
             organisme
@@ -97,7 +99,9 @@ class LieuxAccueilImporteur(Importeur):
         return valeur
 
     def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
-        commune = self.reference(ligne, "commune", erreurs, self.communes, "commune (code INSEE)")
+        commune = self.reference(
+            ligne, "commune", erreurs, self.communes, "commune inconnue (code INSEE)"
+        )
         latitude = longitude = None
         if not ligne["latitude"] and not ligne["longitude"]:
             # Without coordinates, the place is put at its commune's town hall.
@@ -117,7 +121,7 @@ class LieuxAccueilImporteur(Importeur):
             "latitude": latitude,
             "longitude": longitude,
             "unite_id": self.unites.get(
-                self.reference(ligne, "unite", erreurs, self.unites, "unité")
+                self.reference(ligne, "unite", erreurs, self.unites, "unité inconnue")
             ),
         }
 
@@ -136,6 +140,7 @@ class AgentsImporteur(Importeur):
             code: (pk, organisme)
             for code, pk, organisme in Unite.objects.values_list("code", "id", "organisme_id")
         }
+        self.organismes = dict(Organisme.objects.values_list("code", "id"))
 
     def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
         role = ligne["role"].lower()
@@ -143,10 +148,23 @@ class AgentsImporteur(Importeur):
             erreurs.ajouter(
                 "role", f"rôle inconnu « {ligne['role']} » (attendu : {', '.join(Role.values)})"
             )
-        # Pilotage agents name a unit too: it gives their organisme (there is no other column).
-        a_unite = role in ROLES_D_UNITE or role == Role.PILOTAGE
-        unite = self.reference(ligne, "unite", erreurs, self.unites, "unité", obligatoire=a_unite)
-        unite_id, organisme_id = self.unites.get(unite, (None, None)) if unite else (None, None)
+        code = ligne["unite"]
+        unite_id = organisme_id = None
+        if role in ROLES_D_UNITE:
+            unite = self.reference(ligne, "unite", erreurs, self.unites, "unité inconnue")
+            if unite:
+                unite_id, organisme_id = self.unites[unite]
+        elif code:
+            # Roles outside units (pilotage, partenaire, admin) name their organisme, or a unit
+            # of it: they belong to the organisme, not to the unit.
+            if code in self.organismes:
+                organisme_id = self.organismes[code]
+            elif code in self.unites:
+                organisme_id = self.unites[code][1]
+            else:
+                erreurs.ajouter("unite", f"ni unité ni organisme connu « {code} »")
+        elif role == Role.PILOTAGE:
+            erreurs.ajouter("unite", "organisme (ou unité) obligatoire pour le rôle pilotage")
         return {
             "matricule": self.obligatoire(ligne, "matricule", erreurs, 30),
             "nom": self.obligatoire(ligne, "nom", erreurs, 100),

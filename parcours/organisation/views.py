@@ -64,9 +64,14 @@ def _equipe_par_role(unite: Unite) -> list[tuple[str, int]]:
 def lieux_accueil(request):
     if not perms.can_view_lieux_accueil(request.user):
         raise PermissionDenied
-    visibles = perms.lieux_accueil_visible_to(request.user)
-    unites = Unite.objects.filter(lieux_accueil__in=visibles).distinct().order_by("nom")
-    departements = sorted({u.departement for u in unites.select_related("departement")}, key=str)
+    visibles = perms.lieux_accueil_visible_to(request.user).actifs()
+    unites = list(
+        Unite.objects.filter(lieux_accueil__in=visibles)
+        .select_related("departement")
+        .distinct()
+        .order_by("nom")
+    )
+    departements = sorted({u.departement for u in unites}, key=lambda d: d.code)
     form = FiltreLieuxForm(request.GET or None, departements=departements, unites=unites)
     lieux = visibles.select_related("commune", "unite__departement").order_by(
         "unite__departement_id", "commune__nom", "nom"

@@ -19,6 +19,8 @@ try:
     DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
     SESSION_COOKIE_AGE = env_int("PARCOURS_SESSION_SECONDS", 30 * 60)
     DEMO = env_bool("PARCOURS_DEMO", False)
+    # Number of reverse proxies in front of the application (for the lock-out by address).
+    PARCOURS_PROXY_COUNT = env_int("PARCOURS_PROXY_COUNT", 0)
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
 
@@ -101,13 +103,17 @@ AUTH_USER_MODEL = "organisation.Agent"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "parcours.organisation.backends.RoleBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("matricule", "nom", "prenom", "email")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
@@ -133,6 +139,7 @@ AXES_LOCKOUT_TEMPLATE = "organisation/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "parcours.organisation.securite.adresse_du_client"
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]

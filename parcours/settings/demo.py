@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("PARCOURS_HTTPS", "false")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 from parcours.settings.prod import *  # noqa: E402, F403
 
