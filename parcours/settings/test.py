@@ -8,3 +8,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 AXES_ENABLED = True
 DEMO = False
+# Static files straight from the installed packages (no collectstatic needed).
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
