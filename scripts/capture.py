@@ -5,22 +5,18 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+RACINE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(RACINE))
+from tests.browser.conftest import ARGUMENTS, CHROMIUM  # noqa: E402  (same browser as the tests)
+
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
-SORTIE = Path(__file__).resolve().parent.parent / "docs" / "captures"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+SORTIE = RACINE / "docs" / "captures"
 
 
 def main() -> None:
     SORTIE.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        navigateur = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        navigateur = p.chromium.launch(executable_path=CHROMIUM, args=ARGUMENTS)
         page = navigateur.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{BASE}/connexion/")
         page.screenshot(path=SORTIE / "connexion.png", full_page=True)
