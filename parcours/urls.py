@@ -8,5 +8,7 @@ admin.site.index_title = "Référentiels, organisation et comptes"
 urlpatterns = [
     path("", include("parcours.organisation.urls")),
     path("imports/", include("parcours.imports.urls")),
+    path("", include("parcours.dossiers.urls")),
+    path("territoire/", include("parcours.territoire.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,7 +10,7 @@ Each domain app declares its kinds by subclassing `Importeur` and decorating it 
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -24,6 +24,7 @@ from parcours.lib.csvlecture import Erreur, lire_csv
 
 MAX_ERREURS_JOURNAL = 1000
 TAILLE_LOT = 2000
+PAS_PROGRESSION = 5000
 
 
 class Erreurs:
@@ -47,10 +48,14 @@ class Importeur(ABC):
     colonnes: ClassVar[tuple[str, ...]]
     cle: ClassVar[str]  # the CSV column holding the key, also the model field
     modele: ClassVar[type[models.Model]]
-    champs: ClassVar[tuple[str, ...]]  # model fields (attnames) written from a row
+    champs: ClassVar[tuple[str, ...]]  # model fields (attnames) written from a row, key included
 
-    def preparer(self) -> None:  # noqa: B027  (optional hook: most kinds need no lookup)
-        """Load the reference tables the rows point to (one query each, not one per row)."""
+    def preparer(self, lignes: list[dict[str, str]]) -> None:  # noqa: B027  (optional hook)
+        """Load the reference tables the rows point to (a few queries, never one per row);
+        `lignes` lets a kind fetch only the keys the file mentions."""
+
+    def apres_ecriture(self, valeurs: list[dict[str, Any]]) -> None:  # noqa: B027
+        """Derived updates once the rows are written, in the same transaction."""
 
     @abstractmethod
     def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
@@ -145,42 +150,73 @@ def _par_lots(elements: list, taille: int = TAILLE_LOT) -> Iterable[list]:
         yield elements[debut : debut + taille]
 
 
-def importer(type_: str, contenu: bytes, *, acting_user=None, nom_fichier: str = "") -> Rapport:
-    """Check then write a whole file of kind `type_`; journal the attempt."""
+Progression = Callable[[str, int, int], None]
+
+
+def _sans_progression(etape: str, fait: int, total: int) -> None:
+    return None
+
+
+def importer(
+    type_: str,
+    contenu: bytes,
+    *,
+    acting_user=None,
+    nom_fichier: str = "",
+    journal: Import | None = None,
+    progression: Progression = _sans_progression,
+) -> Rapport:
+    """Check then write a whole file of kind `type_`; journal the attempt.
+
+    `journal` is the Import row of a background run (its progress is kept there); a new row is
+    created otherwise.
+    """
     if type_ not in REGISTRE:
         raise ValueError(f"type de fichier inconnu : {type_}")
     importeur = REGISTRE[type_]()
     rapport = Rapport(type=type_)
+    progression("Lecture du fichier", 0, 1)
     fichier = lire_csv(contenu, importeur.colonnes)
     rapport.erreurs.extend(fichier.erreurs)
     rapport.avertissements.extend(fichier.avertissements)
     if not fichier.erreurs:
-        _verifier_et_ecrire(importeur, fichier.lignes, rapport)
-    Import.objects.create(
-        type=type_,
-        nom_fichier=nom_fichier[:255],
-        auteur=acting_user,
-        statut=StatutImport.ACCEPTE if rapport.accepte else StatutImport.REJETE,
-        lignes=rapport.lignes,
-        crees=rapport.crees,
-        modifies=rapport.modifies,
-        inchanges=rapport.inchanges,
-        erreurs=[str(e) for e in rapport.erreurs[:MAX_ERREURS_JOURNAL]],
-        avertissements=rapport.avertissements,
-    )
+        _verifier_et_ecrire(importeur, fichier.lignes, rapport, progression)
+    if journal is None:
+        journal = Import(type=type_, nom_fichier=nom_fichier[:255], auteur=acting_user)
+    journal.statut = StatutImport.ACCEPTE if rapport.accepte else StatutImport.REJETE
+    journal.lignes = rapport.lignes
+    journal.crees = rapport.crees
+    journal.modifies = rapport.modifies
+    journal.inchanges = rapport.inchanges
+    journal.nb_erreurs = len(rapport.erreurs)
+    journal.erreurs = [
+        {"ligne": e.ligne, "colonne": e.colonne, "message": e.message}
+        for e in rapport.erreurs[:MAX_ERREURS_JOURNAL]
+    ]
+    journal.avertissements = rapport.avertissements
+    journal.progression = 100
+    journal.etape = "Terminé"
+    journal.save()
     return rapport
 
 
 def _verifier_et_ecrire(
-    importeur: Importeur, lignes: list[tuple[int, dict[str, str]]], rapport: Rapport
+    importeur: Importeur,
+    lignes: list[tuple[int, dict[str, str]]],
+    rapport: Rapport,
+    progression: Progression,
 ) -> None:
-    importeur.preparer()
-    rapport.lignes = len(lignes)
+    total = len(lignes)
+    rapport.lignes = total
+    progression("Préparation des référentiels", 0, total)
+    importeur.preparer([ligne for _, ligne in lignes])
     valeurs_par_cle: dict[str, dict[str, Any]] = {}
     premiere_ligne: dict[str, int] = {}
-    for numero, ligne in lignes:
+    for rang, (numero, ligne) in enumerate(lignes, start=1):
         erreurs = Erreurs(numero, rapport.erreurs)
         valeurs = importeur.convertir(ligne, erreurs)
+        if rang % PAS_PROGRESSION == 0:
+            progression("Vérification des lignes", rang, total)
         if valeurs is None or erreurs.nombre:
             continue
         cle = valeurs[importeur.cle]
@@ -191,33 +227,39 @@ def _verifier_et_ecrire(
             continue
         premiere_ligne[cle] = numero
         valeurs_par_cle[cle] = valeurs
+    progression("Vérification des lignes", total, total)
     if rapport.erreurs:
         return
 
     modele = importeur.modele
-    champ_cle = importeur.cle
+    champs = importeur.champs
+    rang_cle = champs.index(importeur.cle)
     with transaction.atomic():
-        existants: dict[str, models.Model] = {}
+        existants: dict[str, tuple] = {}
         for lot in _par_lots(list(valeurs_par_cle)):
-            for objet in modele.objects.filter(**{f"{champ_cle}__in": lot}):
-                existants[getattr(objet, champ_cle)] = objet
+            for ligne_bd in modele.objects.filter(**{f"{importeur.cle}__in": lot}).values_list(
+                "pk", *champs
+            ):
+                existants[ligne_bd[1 + rang_cle]] = ligne_bd
         nouveaux, modifies = [], []
         for cle, valeurs in valeurs_par_cle.items():
-            objet = existants.get(cle)
-            if objet is None:
+            ligne_bd = existants.get(cle)
+            if ligne_bd is None:
                 nouveaux.append(modele(**valeurs, **importeur.valeurs_de_creation(valeurs)))
-                continue
-            changes = [c for c in importeur.champs if getattr(objet, c) != valeurs[c]]
-            if changes:
-                for champ in changes:
-                    setattr(objet, champ, valeurs[champ])
-                modifies.append(objet)
+            elif tuple(valeurs[c] for c in champs) != ligne_bd[1:]:
+                modifies.append(modele(pk=ligne_bd[0], **valeurs))
             else:
                 rapport.inchanges += 1
+        ecrits = 0
         for lot in _par_lots(nouveaux):
             modele.objects.bulk_create(lot)
-        champs_maj = [c for c in importeur.champs if c != champ_cle]
+            ecrits += len(lot)
+            progression("Enregistrement", ecrits, len(nouveaux) + len(modifies))
+        champs_maj = [c for c in champs if c != importeur.cle]
         for lot in _par_lots(modifies):
             modele.objects.bulk_update(lot, champs_maj)
+            ecrits += len(lot)
+            progression("Enregistrement", ecrits, len(nouveaux) + len(modifies))
+        importeur.apres_ecriture([valeurs_par_cle[c] for c in valeurs_par_cle])
         rapport.crees = len(nouveaux)
         rapport.modifies = len(modifies)

@@ -23,7 +23,13 @@ class Import(models.Model):
         verbose_name="auteur",
     )
     date = models.DateTimeField("date", auto_now_add=True)
-    statut = models.CharField("statut", max_length=10, choices=StatutImport.choices)
+    statut = models.CharField(
+        "statut", max_length=10, choices=StatutImport.choices, default=StatutImport.EN_ATTENTE
+    )
+    etape = models.CharField("étape", max_length=100, blank=True)
+    progression = models.PositiveSmallIntegerField("progression (%)", default=0)
+    nb_erreurs = models.PositiveIntegerField("nombre d'erreurs", default=0)
+    fichier = models.CharField("fichier déposé", max_length=500, blank=True)
     lignes = models.PositiveIntegerField("lignes lues", default=0)
     crees = models.PositiveIntegerField("créés", default=0)
     modifies = models.PositiveIntegerField("modifiés", default=0)
@@ -34,7 +40,11 @@ class Import(models.Model):
     class Meta:
         verbose_name = "import"
         verbose_name_plural = "imports"
-        ordering = ["-date"]
+        ordering = ["-date", "-id"]
 
     def __str__(self) -> str:
         return f"{self.type} — {self.nom_fichier}"
+
+    @property
+    def termine(self) -> bool:
+        return self.statut in (StatutImport.ACCEPTE, StatutImport.REJETE, StatutImport.ECHEC)

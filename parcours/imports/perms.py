@@ -3,9 +3,12 @@
 from parcours.imports.engine import REGISTRE
 from parcours.organisation.enums import Role
 
-# Kinds each role may import. Organisation files are configuration: the administrator's.
+HISTORIQUE = ("assures", "accompagnements", "entretiens", "signalements")
+# Kinds each role may import. Organisation files are configuration: the administrator's; the
+# history of dossiers may be migrated by the administrator or a unit manager.
 TYPES_PAR_ROLE: dict[str, tuple[str, ...]] = {
-    Role.ADMIN: ("organismes", "unites", "lieux_accueil", "agents"),
+    Role.ADMIN: ("organismes", "unites", "lieux_accueil", "agents", *HISTORIQUE),
+    Role.CADRE: HISTORIQUE,
 }
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 
+from parcours.dossiers import perms as dossiers_perms
 from parcours.imports import perms as imports_perms
 from parcours.organisation import perms
 
@@ -20,10 +21,22 @@ def menu_for(user) -> list[Entree]:
     if not user.is_authenticated:
         return []
     entrees = [Entree("Accueil", reverse("accueil"), "accueil")]
+    if dossiers_perms.can_read_accompagnements(user):
+        libelle = "Mes accompagnements" if user.role == "ass" else "Accompagnements"
+        entrees.append(
+            Entree(libelle, reverse("dossiers:mes_accompagnements"), "mes_accompagnements")
+        )
+    if dossiers_perms.can_create_signalement(user):
+        libelle = "Mes signalements" if user.role == "partenaire" else "Signalements"
+        entrees.append(Entree(libelle, reverse("dossiers:signalements"), "signalements"))
+    if dossiers_perms.can_view_dossiers(user):
+        entrees.append(Entree("Rechercher", reverse("dossiers:recherche"), "recherche"))
     if perms.can_view_lieux_accueil(user):
         entrees.append(Entree("Lieux d'accueil", reverse("lieux_accueil"), "lieux_accueil"))
     if perms.can_view_equipe(user):
         entrees.append(Entree("Mon équipe", reverse("equipe"), "equipe"))
+    if dossiers_perms.can_read_journal(user):
+        entrees.append(Entree("Journal des consultations", reverse("dossiers:journal"), "journal"))
     if imports_perms.can_import_any(user):
         entrees.append(Entree("Import de données", reverse("imports:televerser"), "televerser"))
     if perms.can_administer(user):

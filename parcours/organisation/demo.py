@@ -275,6 +275,8 @@ def generer_demo() -> Organisme:
         nom="Secteur de Montauban (démonstration)", unite=montauban, agent=ass
     )
     secteur.communes.set(["82121"])
+    for autre in Secteur.objects.filter(unite=montauban, agent__isnull=False).exclude(agent=ass):
+        autre.communes.remove("82121")
     return organisme
 
 

@@ -20,7 +20,7 @@ class OrganismesImporteur(Importeur):
     modele = Organisme
     champs = ("code", "nom", "region_id")
 
-    def preparer(self) -> None:
+    def preparer(self, lignes: list[dict[str, str]]) -> None:
         self.regions = set(Region.objects.values_list("code", flat=True))
 
     def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
@@ -40,7 +40,7 @@ class UnitesImporteur(Importeur):
     modele = Unite
     champs = ("code", "nom", "organisme_id", "departement_id")
 
-    def preparer(self) -> None:
+    def preparer(self, lignes: list[dict[str, str]]) -> None:
         self.organismes = dict(Organisme.objects.values_list("code", "id"))
         self.region_organisme = dict(Organisme.objects.values_list("code", "region_id"))
         self.departements = dict(Departement.objects.values_list("code", "region_id"))
@@ -78,7 +78,7 @@ class LieuxAccueilImporteur(Importeur):
     modele = LieuAccueil
     champs = ("code", "nom", "adresse", "commune_id", "latitude", "longitude", "unite_id")
 
-    def preparer(self) -> None:
+    def preparer(self, lignes: list[dict[str, str]]) -> None:
         self.communes = {
             code: (lat, lon)
             for code, lat, lon in Commune.objects.values_list("code", "latitude", "longitude")
@@ -135,7 +135,7 @@ class AgentsImporteur(Importeur):
     modele = Agent
     champs = ("matricule", "nom", "prenom", "role", "unite_id", "organisme_id", "email")
 
-    def preparer(self) -> None:
+    def preparer(self, lignes: list[dict[str, str]]) -> None:
         self.unites = {
             code: (pk, organisme)
             for code, pk, organisme in Unite.objects.values_list("code", "id", "organisme_id")

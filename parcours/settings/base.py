@@ -37,9 +37,12 @@ INSTALLED_APPS = [
     "dsfr",
     "widget_tweaks",
     "axes",
+    "simple_history",
+    "django_htmx",
     "parcours.territoire",
     "parcours.organisation",
     "parcours.imports",
+    "parcours.dossiers",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -74,7 +79,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "parcours.formulaires.RenduDsfr"
 
 
 def database_from_url(url: str) -> dict:

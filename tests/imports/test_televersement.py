@@ -52,7 +52,14 @@ def test_admin_sees_every_error_and_nothing_is_written(client):
 
 def test_other_roles_cannot_upload(client):
     personas = creer_personas()
-    for agent in (personas.alice, personas.chloe, personas.paula, personas.pierre):
+    # A unit manager imports history, not the organisation.
+    client.force_login(personas.chloe)
+    reponse = client.post(
+        reverse("imports:televerser"),
+        {"type": "organismes", "fichier": _fichier("code;nom;region\nZ;Z;76\n")},
+    )
+    assert "Sélectionnez un choix valide" in reponse.content.decode()
+    for agent in (personas.alice, personas.bastien, personas.paula, personas.pierre):
         client.force_login(agent)
         reponse = client.post(
             reverse("imports:televerser"),

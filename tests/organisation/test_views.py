@@ -90,11 +90,20 @@ def test_each_role_reaches_its_home_page(client, personas, role):
 
 
 MENUS = {
-    Role.ASS: ["Accueil", "Lieux d'accueil"],
-    Role.CSAM: ["Accueil", "Lieux d'accueil"],
-    Role.CADRE: ["Accueil", "Lieux d'accueil", "Mon équipe"],
+    Role.ASS: ["Accueil", "Mes accompagnements", "Signalements", "Rechercher", "Lieux d'accueil"],
+    Role.CSAM: ["Accueil", "Signalements", "Rechercher", "Lieux d'accueil"],
+    Role.CADRE: [
+        "Accueil",
+        "Accompagnements",
+        "Signalements",
+        "Rechercher",
+        "Lieux d'accueil",
+        "Mon équipe",
+        "Journal des consultations",
+        "Import de données",
+    ],
     Role.PILOTAGE: ["Accueil", "Lieux d'accueil"],
-    Role.PARTENAIRE: ["Accueil"],
+    Role.PARTENAIRE: ["Accueil", "Mes signalements"],
     Role.ADMIN: ["Accueil", "Lieux d'accueil", "Import de données", "Administration"],
 }
 
@@ -112,7 +121,7 @@ def test_menu_shows_only_what_the_role_may_use(client, personas, role):
 MATRICE = {
     "lieux_accueil": {Role.ASS, Role.CSAM, Role.CADRE, Role.PILOTAGE, Role.ADMIN},
     "equipe": {Role.CADRE},
-    "imports:televerser": {Role.ADMIN},
+    "imports:televerser": {Role.ADMIN, Role.CADRE},
     "admin:index": {Role.ADMIN},
 }
 
@@ -201,7 +210,8 @@ def test_admin_role_manages_configuration_only(personas):
     assert adele.has_perm("organisation.change_agent")
     assert adele.has_perm("organisation.add_lieuaccueil")
     assert adele.has_module_perms("territoire")
+    assert adele.has_perm("dossiers.change_mission")  # a referential
     assert not adele.has_perm("dossiers.view_assure")
-    assert not adele.has_module_perms("dossiers")
+    assert not adele.has_perm("dossiers.view_entretien")
     assert not chloe.has_perm("organisation.change_agent")
     assert not chloe.is_staff

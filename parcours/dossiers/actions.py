@@ -1,0 +1,498 @@
+"""Operations on dossiers: each one checks the business rules, writes in one transaction, and
+records who did it. Views call these; they never change dossiers themselves.
+
+Rules come from DESIGN §1–§3: a closing needs an outcome, dates stay consistent, no interview is
+dated in the future, a triage that sends a person elsewhere says where or why. A save that starts
+from a stale version is refused (`ConflitDeVersion`), so two people editing one record never
+overwrite each other.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Model
+from django.utils import timezone
+
+from parcours.dossiers.enums import (
+    STATUTS_AVEC_MOTIF,
+    IssueAccompagnement,
+    ModeEntretien,
+    SourceSignalement,
+    StatutSignalement,
+)
+from parcours.dossiers.models import (
+    Accompagnement,
+    Action,
+    Assure,
+    Entretien,
+    Mission,
+    Objectif,
+    Orientation,
+    Signalement,
+)
+from parcours.lib.texte import normaliser
+from parcours.organisation.enums import Role
+from parcours.organisation.models import Agent, LieuAccueil, Secteur, Unite
+
+
+class RegleMetier(ValidationError):
+    """A business rule refused the operation; the message (per field) is for the user."""
+
+
+class ConflitDeVersion(Exception):
+    """The record changed since the form was opened; nothing was written."""
+
+    def __init__(self, objet: Model):
+        self.objet = objet
+        derniere = objet.history.first() if hasattr(objet, "history") else None
+        auteur = getattr(derniere, "history_user", None) if derniere else None
+        quand = timezone.localtime(derniere.history_date) if derniere else None
+        qui = f"par {auteur.get_full_name()}" if auteur else "par quelqu'un d'autre"
+        moment = f" à {quand:%H:%M}" if quand else ""
+        super().__init__(
+            f"Cette fiche a été modifiée {qui}{moment} pendant que vous la modifiiez : votre "
+            "saisie n'a pas été enregistrée. Elle est conservée ci-dessous ; vérifiez la version "
+            "actuelle puis enregistrez à nouveau."
+        )
+
+
+def nouvelle_ref(prefixe: str) -> str:
+    """A reference for a record created in the product (imports bring their own)."""
+    return f"{prefixe}-{uuid.uuid4().hex[:16].upper()}"
+
+
+def _verrouiller(modele: type[Model], pk: int, version: int | None) -> Model:
+    """The current row, locked for this transaction; ConflitDeVersion if it moved on."""
+    objet = modele.objects.select_for_update().get(pk=pk)
+    if version is not None and objet.version != version:
+        raise ConflitDeVersion(objet)
+    return objet
+
+
+# Persons -------------------------------------------------------------------------------------
+
+
+def doublons_possibles(*, nir: str, nom: str, prenom: str, date_naissance: date):
+    """Persons that may be the one being created: same NIR, or same name and birth date."""
+    recherche = normaliser(f"{nom} {prenom}")
+    return Assure.objects.filter(nir=nir) | Assure.objects.filter(
+        recherche=recherche, date_naissance=date_naissance
+    )
+
+
+@transaction.atomic
+def creer_assure(*, acting_user: Agent, **champs) -> Assure:
+    if Assure.objects.filter(nir=champs["nir"]).exists():
+        raise RegleMetier({"nir": "une personne porte déjà ce NIR"})
+    assure = Assure(**champs)
+    assure.recherche = normaliser(f"{assure.nom} {assure.prenom}")
+    assure.save()
+    return assure
+
+
+@transaction.atomic
+def modifier_assure(assure: Assure, *, acting_user: Agent, version: int, **champs) -> Assure:
+    courant = _verrouiller(Assure, assure.pk, version)
+    if "nir" in champs and champs["nir"] != courant.nir:
+        if Assure.objects.filter(nir=champs["nir"]).exclude(pk=courant.pk).exists():
+            raise RegleMetier({"nir": "une autre personne porte déjà ce NIR"})
+    for champ, valeur in champs.items():
+        setattr(courant, champ, valeur)
+    courant.recherche = normaliser(f"{courant.nom} {courant.prenom}")
+    courant.version += 1
+    courant.save()
+    return courant
+
+
+# Signalements --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Routage:
+    unite: Unite | None
+    agent: Agent | None
+
+
+def router(commune_id: str | None, *, emetteur: Agent | None = None) -> Routage:
+    """The unit — and the social worker, where a sector names one — covering a commune.
+
+    An agent's own sector wins over a unit's sector; with no sector, a unit of the commune's
+    département; with none, the unit of the person who recorded the signalement.
+    """
+    if commune_id:
+        secteurs = (
+            Secteur.objects.filter(communes=commune_id)
+            .select_related("unite", "agent")
+            .order_by(F("agent_id").asc(nulls_last=True), "id")
+        )
+        if emetteur is not None and emetteur.organisme_id is not None:
+            secteurs = secteurs.filter(unite__organisme_id=emetteur.organisme_id)
+        for secteur in secteurs:
+            if secteur.agent is None:
+                return Routage(secteur.unite, None)
+            if secteur.agent.is_active and secteur.agent.role == Role.ASS:
+                return Routage(secteur.unite, secteur.agent)
+        unites = Unite.objects.filter(departement__communes=commune_id).order_by("code")
+        if emetteur is not None and emetteur.organisme_id is not None:
+            unites = unites.filter(organisme_id=emetteur.organisme_id)
+        unite = unites.first()
+        if unite is not None:
+            return Routage(unite, None)
+    if emetteur is not None and emetteur.unite_id is not None:
+        return Routage(emetteur.unite, None)
+    return Routage(None, None)
+
+
+@transaction.atomic
+def enregistrer_signalement(
+    assure: Assure,
+    *,
+    acting_user: Agent,
+    date: date,
+    source: str,
+    motif: str,
+    source_precision: str = "",
+    mission: Mission | None = None,
+    commentaire: str = "",
+) -> Signalement:
+    if date > timezone.localdate():
+        raise RegleMetier({"date": "la date de réception ne peut pas être dans le futur"})
+    if source == SourceSignalement.AUTRE and not source_precision:
+        raise RegleMetier({"source_precision": "précisez la source"})
+    routage = router(assure.commune_id, emetteur=acting_user)
+    return Signalement.objects.create(
+        ref=nouvelle_ref("S"),
+        assure=assure,
+        date=date,
+        source=source,
+        source_precision=source_precision,
+        motif=motif,
+        mission=mission,
+        commentaire=commentaire,
+        emetteur=acting_user,
+        unite=routage.unite,
+        agent=routage.agent,
+    )
+
+
+@transaction.atomic
+def trier_signalement(
+    signalement: Signalement,
+    *,
+    acting_user: Agent,
+    statut: str,
+    motif_decision: str = "",
+    mission: Mission | None = None,
+    referent: Agent | None = None,
+    mode: str = ModeEntretien.TELEPHONE,
+) -> Signalement:
+    """End the triage: open an accompaniment, record a one-off intervention, or send away."""
+    courant = Signalement.objects.select_for_update().get(pk=signalement.pk)
+    if courant.statut != StatutSignalement.A_TRAITER:
+        raise RegleMetier(f"ce signalement a déjà été traité ({courant.get_statut_display()})")
+    if statut not in StatutSignalement.values or statut == StatutSignalement.A_TRAITER:
+        raise RegleMetier({"statut": "choisissez la suite donnée au signalement"})
+    if statut in STATUTS_AVEC_MOTIF and not motif_decision.strip():
+        quoi = "vers quel service" if statut == StatutSignalement.ORIENTE_AILLEURS else "pourquoi"
+        raise RegleMetier({"motif_decision": f"précisez {quoi}"})
+    aujourd_hui = timezone.localdate()
+    unite = courant.unite or acting_user.unite
+    if statut == StatutSignalement.ACCOMPAGNEMENT_OUVERT:
+        mission = mission or courant.mission
+        if mission is None:
+            raise RegleMetier({"mission": "choisissez la mission de l'accompagnement"})
+        courant.accompagnement = ouvrir_accompagnement(
+            courant.assure,
+            acting_user=acting_user,
+            mission=mission,
+            referent=referent or courant.agent or acting_user,
+            date_debut=aujourd_hui,
+        )
+    elif statut == StatutSignalement.INTERVENTION_PONCTUELLE:
+        courant.entretien = enregistrer_entretien(
+            courant.assure,
+            acting_user=acting_user,
+            accompagnement=None,
+            date=aujourd_hui,
+            mode=mode,
+            unite=unite,
+        )
+    elif statut == StatutSignalement.ORIENTE_AILLEURS:
+        Orientation.objects.create(
+            assure=courant.assure,
+            date=aujourd_hui,
+            partenaire=motif_decision[:200],
+            motif=f"Suite au signalement du {courant.date:%d/%m/%Y} : {courant.motif}",
+            auteur=acting_user,
+        )
+    courant.statut = statut
+    courant.motif_decision = motif_decision
+    courant.decide_par = acting_user
+    courant.decide_le = timezone.now()
+    courant.save()
+    return courant
+
+
+# Accompaniments ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ouvrir_accompagnement(
+    assure: Assure,
+    *,
+    acting_user: Agent,
+    mission: Mission,
+    referent: Agent,
+    date_debut: date,
+) -> Accompagnement:
+    if date_debut > timezone.localdate():
+        raise RegleMetier({"date_debut": "la date d'ouverture ne peut pas être dans le futur"})
+    if referent.role not in (Role.ASS, Role.CADRE) or referent.unite_id is None:
+        raise RegleMetier({"referent": "le référent doit être un·e assistant·e de service social"})
+    return Accompagnement.objects.create(
+        ref=nouvelle_ref("A"),
+        assure=assure,
+        mission=mission,
+        date_debut=date_debut,
+        referent=referent,
+        unite_id=referent.unite_id,
+    )
+
+
+@transaction.atomic
+def modifier_accompagnement(
+    accompagnement: Accompagnement,
+    *,
+    acting_user: Agent,
+    version: int,
+    mission: Mission,
+    referent: Agent,
+    date_debut: date,
+) -> Accompagnement:
+    courant = _verrouiller(Accompagnement, accompagnement.pk, version)
+    if courant.date_fin is not None and date_debut > courant.date_fin:
+        raise RegleMetier({"date_debut": "l'ouverture doit précéder la clôture"})
+    premier = courant.entretiens.realises().order_by("date").values_list("date", flat=True).first()
+    if premier is not None and date_debut > premier:
+        raise RegleMetier(
+            {"date_debut": f"un entretien de l'accompagnement date du {premier:%d/%m/%Y}"}
+        )
+    courant.mission = mission
+    courant.referent = referent
+    courant.unite_id = referent.unite_id
+    courant.date_debut = date_debut
+    courant.version += 1
+    courant.save()
+    return courant
+
+
+@transaction.atomic
+def cloturer_accompagnement(
+    accompagnement: Accompagnement,
+    *,
+    acting_user: Agent,
+    version: int,
+    date_fin: date | None,
+    issue: str,
+    issue_precision: str = "",
+) -> Accompagnement:
+    courant = _verrouiller(Accompagnement, accompagnement.pk, version)
+    erreurs = {}
+    if courant.date_fin is not None:
+        raise RegleMetier("cet accompagnement est déjà clos")
+    if not issue:
+        erreurs["issue"] = "la clôture exige une issue"
+    elif issue not in IssueAccompagnement.values:
+        erreurs["issue"] = "issue inconnue"
+    elif issue == IssueAccompagnement.AUTRE and not issue_precision.strip():
+        erreurs["issue_precision"] = "précisez l'issue"
+    if date_fin is None:
+        erreurs["date_fin"] = "indiquez la date de clôture"
+    elif date_fin > timezone.localdate():
+        erreurs["date_fin"] = "la date de clôture ne peut pas être dans le futur"
+    elif date_fin < courant.date_debut:
+        erreurs["date_fin"] = (
+            f"la clôture ne peut précéder l'ouverture ({courant.date_debut:%d/%m/%Y})"
+        )
+    else:
+        dernier = (
+            courant.entretiens.realises().order_by("-date").values_list("date", flat=True).first()
+        )
+        if dernier is not None and dernier > date_fin:
+            erreurs["date_fin"] = f"un entretien a eu lieu après, le {dernier:%d/%m/%Y}"
+    if erreurs:
+        raise RegleMetier(erreurs)
+    courant.date_fin = date_fin
+    courant.issue = issue
+    courant.issue_precision = issue_precision
+    courant.version += 1
+    courant.save()
+    return courant
+
+
+@transaction.atomic
+def rouvrir_accompagnement(
+    accompagnement: Accompagnement, *, acting_user: Agent, version: int
+) -> Accompagnement:
+    courant = _verrouiller(Accompagnement, accompagnement.pk, version)
+    courant.date_fin = None
+    courant.issue = ""
+    courant.issue_precision = ""
+    courant.version += 1
+    courant.save()
+    return courant
+
+
+# Interviews ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enregistrer_entretien(
+    assure: Assure,
+    *,
+    acting_user: Agent,
+    accompagnement: Accompagnement | None,
+    date: date,
+    mode: str,
+    lieu_accueil: LieuAccueil | None = None,
+    duree_minutes: int | None = None,
+    second_agent: Agent | None = None,
+    partenaire_present: str = "",
+    notes: str = "",
+    unite: Unite | None = None,
+) -> Entretien:
+    erreurs = {}
+    if date > timezone.localdate():
+        erreurs["date"] = "un entretien ne peut pas être daté dans le futur"
+    if accompagnement is not None:
+        if accompagnement.assure_id != assure.pk:
+            erreurs["accompagnement"] = "cet accompagnement concerne une autre personne"
+        elif date < accompagnement.date_debut:
+            erreurs["date"] = (
+                f"l'accompagnement a été ouvert le {accompagnement.date_debut:%d/%m/%Y}"
+            )
+        elif accompagnement.date_fin is not None and date > accompagnement.date_fin:
+            erreurs["date"] = f"l'accompagnement a été clos le {accompagnement.date_fin:%d/%m/%Y}"
+    if mode == ModeEntretien.LIEU_ACCUEIL and lieu_accueil is None:
+        erreurs["lieu_accueil"] = "indiquez le lieu d'accueil"
+    if second_agent is not None and second_agent.pk == acting_user.pk:
+        erreurs["second_agent"] = "le second agent doit être une autre personne"
+    if erreurs:
+        raise RegleMetier(erreurs)
+    if accompagnement is not None:
+        unite_id = accompagnement.unite_id
+    else:
+        unite_id = (unite.pk if unite else None) or acting_user.unite_id
+    return Entretien.objects.create(
+        ref=nouvelle_ref("E"),
+        assure=assure,
+        accompagnement=accompagnement,
+        date=date,
+        mode=mode,
+        lieu_accueil=lieu_accueil if mode == ModeEntretien.LIEU_ACCUEIL else None,
+        duree_minutes=duree_minutes,
+        agent=acting_user,
+        second_agent=second_agent,
+        partenaire_present=partenaire_present,
+        notes=notes,
+        unite_id=unite_id,
+    )
+
+
+@transaction.atomic
+def annuler_entretien(entretien: Entretien, *, acting_user: Agent) -> Entretien:
+    entretien.annule = True
+    entretien.save(update_fields=["annule"])
+    return entretien
+
+
+# Action plan and orientations -----------------------------------------------------------------
+
+
+@transaction.atomic
+def ajouter_objectif(
+    accompagnement: Accompagnement, *, acting_user: Agent, libelle: str
+) -> Objectif:
+    return Objectif.objects.create(accompagnement=accompagnement, libelle=libelle)
+
+
+@transaction.atomic
+def ajouter_action(
+    accompagnement: Accompagnement,
+    *,
+    acting_user: Agent,
+    libelle: str,
+    objectif: Objectif | None = None,
+    partenaire: str = "",
+    echeance: date | None = None,
+) -> Action:
+    if objectif is not None and objectif.accompagnement_id != accompagnement.pk:
+        raise RegleMetier({"objectif": "cet objectif appartient à un autre accompagnement"})
+    return Action.objects.create(
+        accompagnement=accompagnement,
+        objectif=objectif,
+        libelle=libelle,
+        partenaire=partenaire,
+        echeance=echeance,
+    )
+
+
+@transaction.atomic
+def marquer_action(action: Action, *, acting_user: Agent, faite: bool) -> Action:
+    action.faite = faite
+    action.save(update_fields=["faite"])
+    return action
+
+
+@transaction.atomic
+def marquer_objectif(objectif: Objectif, *, acting_user: Agent, atteint: bool) -> Objectif:
+    objectif.atteint = atteint
+    objectif.save(update_fields=["atteint"])
+    return objectif
+
+
+@transaction.atomic
+def orienter(
+    assure: Assure,
+    *,
+    acting_user: Agent,
+    accompagnement: Accompagnement | None,
+    date: date,
+    partenaire: str,
+    motif: str,
+) -> Orientation:
+    if date > timezone.localdate():
+        raise RegleMetier({"date": "la date ne peut pas être dans le futur"})
+    return Orientation.objects.create(
+        assure=assure,
+        accompagnement=accompagnement,
+        date=date,
+        partenaire=partenaire,
+        motif=motif,
+        auteur=acting_user,
+    )
+
+
+@transaction.atomic
+def enregistrer_reponse(
+    orientation: Orientation, *, acting_user: Agent, reponse: str, date_reponse: date
+) -> Orientation:
+    if date_reponse < orientation.date:
+        raise RegleMetier({"date_reponse": "la réponse ne peut précéder l'orientation"})
+    if date_reponse > timezone.localdate():
+        raise RegleMetier({"date_reponse": "la date ne peut pas être dans le futur"})
+    orientation.reponse = reponse
+    orientation.date_reponse = date_reponse
+    orientation.save(update_fields=["reponse", "date_reponse"])
+    return orientation
+
+
+@transaction.atomic
+def partager_accompagnement(
+    accompagnement: Accompagnement, *, acting_user: Agent, agents: list[Agent]
+) -> Accompagnement:
+    accompagnement.partage_avec.set([a for a in agents if a.unite_id == accompagnement.unite_id])
+    return accompagnement

@@ -1,0 +1,334 @@
+import re
+
+from django import forms
+from django.utils import timezone
+
+from parcours.dossiers.enums import (
+    Complementaire,
+    IssueAccompagnement,
+    ModeEntretien,
+    Sexe,
+    SituationEmploi,
+    SourceSignalement,
+    StatutSignalement,
+)
+from parcours.dossiers.models import Mission, Objectif
+from parcours.formulaires import DateInput, FormulaireDsfr
+from parcours.lib.nir import NirInvalide, normaliser_nir
+from parcours.lib.texte import normaliser
+from parcours.organisation.enums import Role
+from parcours.organisation.models import Agent, LieuAccueil
+from parcours.territoire.models import Commune
+
+
+class NirField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "NIR (numéro de sécurité sociale)")
+        kwargs.setdefault(
+            "help_text", "15 caractères avec la clé, espaces permis : 2 95 10 99 126 111 93"
+        )
+        kwargs.setdefault("max_length", 30)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return normaliser_nir(value)
+        except NirInvalide as erreur:
+            raise forms.ValidationError(str(erreur)) from None
+
+
+class CommuneField(forms.CharField):
+    """A commune by INSEE code or by name (accents and case ignored)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Commune de résidence")
+        kwargs.setdefault("help_text", "nom ou code INSEE, par exemple Montauban ou 82121")
+        kwargs.setdefault("max_length", 100)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"list": "communes-proposees", "autocomplete": "off"})
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        if len(value) == 5 and value[:2].isalnum() and value[2:].isdigit():
+            commune = Commune.objects.filter(code=value.upper()).first()
+            if commune:
+                return commune
+        entre_parentheses = re.search(r"\((\w{5})\)\s*$", value)
+        if entre_parentheses:
+            commune = Commune.objects.filter(code=entre_parentheses.group(1).upper()).first()
+            if commune:
+                return commune
+        nom = value.rsplit("(", 1)[0].strip()
+        candidates = [
+            c
+            for c in Commune.objects.communes().filter(nom__iexact=nom)[:10]
+            if normaliser(c.nom) == normaliser(nom)
+        ] or [
+            c
+            for c in Commune.objects.communes().filter(nom__icontains=nom.split(" ")[0])[:200]
+            if normaliser(c.nom) == normaliser(nom)
+        ]
+        if len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            raise forms.ValidationError(f"commune inconnue « {value} »")
+        codes = ", ".join(f"{c.code} ({c.departement_id})" for c in candidates)
+        raise forms.ValidationError(
+            f"plusieurs communes s'appellent {nom} : indiquez le code INSEE ({codes})"
+        )
+
+
+class IdentiteForm(FormulaireDsfr):
+    nir = NirField()
+    nom = forms.CharField(label="Nom", max_length=100)
+    prenom = forms.CharField(label="Prénom", max_length=100)
+    date_naissance = forms.DateField(label="Date de naissance", widget=DateInput())
+    sexe = forms.ChoiceField(label="Sexe", choices=Sexe.choices, widget=forms.RadioSelect)
+    commune = CommuneField(required=False)
+    adresse = forms.CharField(
+        label="Adresse", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    telephone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    email = forms.EmailField(label="Adresse électronique", required=False)
+
+    def clean_date_naissance(self):
+        valeur = self.cleaned_data["date_naissance"]
+        if valeur > timezone.localdate():
+            raise forms.ValidationError("la date de naissance ne peut pas être dans le futur")
+        return valeur
+
+
+class SituationForm(FormulaireDsfr):
+    arret_travail_depuis = forms.DateField(
+        label="En arrêt de travail depuis le", required=False, widget=DateInput()
+    )
+    ald = forms.BooleanField(label="Affection de longue durée (ALD)", required=False)
+    invalidite = forms.BooleanField(label="Pension d'invalidité", required=False)
+    css = forms.BooleanField(label="Complémentaire santé solidaire (CSS)", required=False)
+    complementaire = forms.ChoiceField(
+        label="Complémentaire santé", choices=Complementaire.choices, initial="INCONNU"
+    )
+    situation_emploi = forms.ChoiceField(
+        label="Situation professionnelle",
+        choices=[("", "—")] + SituationEmploi.choices,
+        required=False,
+    )
+    situation_precision = forms.CharField(
+        label="Situation : précisez", max_length=200, required=False
+    )
+    employeur = forms.CharField(label="Employeur", max_length=200, required=False)
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("situation_emploi") == SituationEmploi.AUTRE and not donnees.get(
+            "situation_precision"
+        ):
+            self.add_error("situation_precision", "précisez la situation")
+        return donnees
+
+
+class AssureForm(IdentiteForm, SituationForm):
+    """Identity and situation together, with the version the form was opened on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SignalementForm(FormulaireDsfr):
+    date = forms.DateField(label="Date de réception", widget=DateInput())
+    source = forms.ChoiceField(label="Source", choices=SourceSignalement.choices)
+    source_precision = forms.CharField(label="Source : précisez", max_length=200, required=False)
+    motif = forms.CharField(
+        label="Motif de la demande", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    mission = forms.ModelChoiceField(
+        label="Mission suggérée",
+        queryset=Mission.objects.actives(),
+        required=False,
+        empty_label="— à déterminer —",
+    )
+    commentaire = forms.CharField(
+        label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("source") == SourceSignalement.AUTRE and not donnees.get("source_precision"):
+            self.add_error("source_precision", "précisez la source")
+        if donnees.get("date") and donnees["date"] > timezone.localdate():
+            self.add_error("date", "la date de réception ne peut pas être dans le futur")
+        return donnees
+
+
+class IntakeForm(IdentiteForm, SignalementForm):
+    """A new signalement with the person's identity; `meme_personne` settles a homonym."""
+
+    confirmer_nouvelle_personne = forms.BooleanField(
+        label="Il s'agit bien d'une autre personne : créer un nouveau dossier", required=False
+    )
+
+
+def _agents_de_l_unite(unite_id, roles=(Role.ASS, Role.CADRE)):
+    return Agent.objects.filter(unite_id=unite_id, role__in=roles, is_active=True).order_by(
+        "nom", "prenom"
+    )
+
+
+class TriageForm(FormulaireDsfr):
+    statut = forms.ChoiceField(
+        label="Suite donnée",
+        choices=[c for c in StatutSignalement.choices if c[0] != StatutSignalement.A_TRAITER],
+        widget=forms.RadioSelect,
+    )
+    mission = forms.ModelChoiceField(
+        label="Mission (si un accompagnement est ouvert)",
+        queryset=Mission.objects.actives(),
+        required=False,
+    )
+    referent = forms.ModelChoiceField(
+        label="Référent·e (si un accompagnement est ouvert)",
+        queryset=Agent.objects.none(),
+        required=False,
+    )
+    mode = forms.ChoiceField(
+        label="Mode de l'intervention ponctuelle",
+        choices=ModeEntretien.choices,
+        initial=ModeEntretien.TELEPHONE,
+        required=False,
+    )
+    motif_decision = forms.CharField(
+        label="Orienté vers / motif",
+        help_text="vers quel service la personne est orientée, ou pourquoi la demande sort du "
+        "champ du service",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args, unite_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = _agents_de_l_unite(unite_id)
+
+
+class OuvertureForm(FormulaireDsfr):
+    mission = forms.ModelChoiceField(label="Mission", queryset=Mission.objects.actives())
+    referent = forms.ModelChoiceField(label="Référent·e", queryset=Agent.objects.none())
+    date_debut = forms.DateField(label="Date d'ouverture", widget=DateInput())
+
+    def __init__(self, *args, unite_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = _agents_de_l_unite(unite_id)
+        self.fields["date_debut"].initial = timezone.localdate()
+
+
+class AccompagnementForm(OuvertureForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ClotureForm(FormulaireDsfr):
+    date_fin = forms.DateField(label="Date de clôture", widget=DateInput())
+    issue = forms.ChoiceField(label="Issue", choices=[("", "—")] + IssueAccompagnement.choices)
+    issue_precision = forms.CharField(label="Issue : précisez", max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_fin"].initial = timezone.localdate()
+        self.fields["issue"].required = False  # the rule is the action's, with its message
+
+
+class EntretienForm(FormulaireDsfr):
+    date = forms.DateField(label="Date", widget=DateInput())
+    mode = forms.ChoiceField(label="Mode", choices=ModeEntretien.choices)
+    lieu_accueil = forms.ModelChoiceField(
+        label="Lieu d'accueil", queryset=LieuAccueil.objects.none(), required=False
+    )
+    duree_minutes = forms.IntegerField(
+        label="Durée (minutes)", min_value=1, max_value=600, required=False
+    )
+    second_agent = forms.ModelChoiceField(
+        label="Second agent (entretien en binôme)", queryset=Agent.objects.none(), required=False
+    )
+    partenaire_present = forms.CharField(
+        label="Partenaire présent (entretien conjoint)", max_length=200, required=False
+    )
+    notes = forms.CharField(
+        label="Notes d'entretien", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args, unite_id=None, organisme_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["lieu_accueil"].queryset = (
+            LieuAccueil.objects.actifs().filter(unite__organisme_id=organisme_id).order_by("nom")
+        )
+        self.fields["second_agent"].queryset = Agent.objects.filter(
+            organisme_id=organisme_id, is_active=True, role__in=(Role.ASS, Role.CSAM, Role.CADRE)
+        ).order_by("nom", "prenom")
+
+
+class ObjectifForm(FormulaireDsfr):
+    libelle = forms.CharField(label="Nouvel objectif", max_length=300)
+
+
+class ActionForm(FormulaireDsfr):
+    libelle = forms.CharField(label="Nouvelle action", max_length=300)
+    objectif = forms.ModelChoiceField(
+        label="Objectif", queryset=Objectif.objects.none(), required=False
+    )
+    partenaire = forms.CharField(label="Partenaire impliqué", max_length=200, required=False)
+    echeance = forms.DateField(label="Échéance", required=False, widget=DateInput())
+
+    def __init__(self, *args, accompagnement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if accompagnement is not None:
+            self.fields["objectif"].queryset = accompagnement.objectifs.all()
+
+
+class OrientationForm(FormulaireDsfr):
+    date = forms.DateField(label="Date", widget=DateInput())
+    partenaire = forms.CharField(label="Partenaire", max_length=200)
+    motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+
+class ReponseForm(FormulaireDsfr):
+    reponse = forms.CharField(label="Réponse reçue", widget=forms.Textarea(attrs={"rows": 2}))
+    date_reponse = forms.DateField(label="Date de la réponse", widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date_reponse"].initial = timezone.localdate()
+
+
+class RechercheForm(FormulaireDsfr):
+    q = forms.CharField(
+        label="Nom, prénom ou NIR",
+        max_length=100,
+        help_text="le début du nom suffit, sans se soucier des accents : « lefe » trouve Lefèvre",
+    )
+
+
+class FiltreAccompagnementsForm(FormulaireDsfr):
+    mission = forms.ModelChoiceField(
+        label="Mission", queryset=Mission.objects.all(), required=False, empty_label="Toutes"
+    )
+    statut = forms.ChoiceField(
+        label="Statut",
+        choices=[("en_cours", "en cours"), ("clos", "clos"), ("tous", "tous")],
+        required=False,
+        initial="en_cours",
+    )
+    sans_contact = forms.IntegerField(
+        label="Sans contact depuis (jours)", min_value=1, max_value=3650, required=False
+    )

@@ -1,0 +1,407 @@
+"""History imports (DESIGN §5): assures.csv, accompagnements.csv, entretiens.csv,
+signalements.csv. This is how a Carsat migrates years of history, so every kind looks up only
+the keys its file mentions, in a few queries, and writes in bulk.
+
+Order: persons first, then accompaniments, interviews, signalements. Messages never repeat a NIR
+or a name: they name the line and the column.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from parcours.dossiers.actions import router
+from parcours.dossiers.enums import (
+    IssueAccompagnement,
+    ModeEntretien,
+    Sexe,
+    SourceSignalement,
+    StatutSignalement,
+)
+from parcours.dossiers.models import Accompagnement, Assure, Entretien, Mission, Signalement
+from parcours.imports.engine import Erreurs, Importeur, enregistrer
+from parcours.lib.csvlecture import lire_booleen, lire_date
+from parcours.lib.nir import NirInvalide, normaliser_nir
+from parcours.lib.texte import normaliser
+from parcours.organisation.models import Agent, LieuAccueil, Unite
+from parcours.territoire.models import Commune
+
+LOT = 5000
+
+
+def _par_lots(cles: Iterable[str]) -> Iterable[list[str]]:
+    cles = list(cles)
+    for debut in range(0, len(cles), LOT):
+        yield cles[debut : debut + LOT]
+
+
+def _ids_des_nir(nirs: Iterable[str]) -> dict[str, int]:
+    """NIR → person id, for the NIRs a file mentions (normalised; invalid ones are skipped)."""
+    valides = set()
+    for brut in nirs:
+        try:
+            valides.add(normaliser_nir(brut))
+        except NirInvalide:
+            continue
+    ids: dict[str, int] = {}
+    for lot in _par_lots(valides):
+        ids.update(Assure.objects.filter(nir__in=lot).values_list("nir", "id"))
+    return ids
+
+
+class _AvecDates(Importeur):
+    """Helpers shared by the history kinds."""
+
+    def preparer(self, lignes: list[dict[str, str]]) -> None:
+        self.aujourd_hui = timezone.localdate()
+
+    def date(
+        self, ligne: dict[str, str], colonne: str, erreurs: Erreurs, obligatoire: bool = True
+    ) -> date | None:
+        texte = ligne.get(colonne, "")
+        if not texte:
+            if obligatoire:
+                erreurs.ajouter(colonne, "date obligatoire manquante")
+            return None
+        try:
+            valeur = lire_date(texte)
+        except ValueError as erreur:
+            erreurs.ajouter(colonne, str(erreur))
+            return None
+        if valeur > self.aujourd_hui:
+            erreurs.ajouter(colonne, f"date dans le futur ({valeur:%d/%m/%Y})")
+            return None
+        return valeur
+
+    def assure(self, ligne: dict[str, str], erreurs: Erreurs) -> int | None:
+        brut = ligne.get("nir", "")
+        try:
+            nir = normaliser_nir(brut)
+        except NirInvalide as erreur:
+            erreurs.ajouter("nir", str(erreur))
+            return None
+        identifiant = self.assures.get(nir)
+        if identifiant is None:
+            erreurs.ajouter("nir", "aucune personne de ce NIR : importez d'abord assures.csv")
+        return identifiant
+
+    def choix(
+        self,
+        ligne: dict[str, str],
+        colonne: str,
+        erreurs: Erreurs,
+        valeurs: list[str],
+        obligatoire: bool = True,
+    ) -> str:
+        texte = ligne.get(colonne, "").strip().upper()
+        if not texte:
+            if obligatoire:
+                erreurs.ajouter(colonne, "valeur obligatoire manquante")
+            return ""
+        if texte not in valeurs:
+            erreurs.ajouter(
+                colonne, f"valeur inconnue « {ligne[colonne]} » (attendu : {', '.join(valeurs)})"
+            )
+            return ""
+        return texte
+
+
+@enregistrer
+class AssuresImporteur(_AvecDates):
+    nom = "assures"
+    libelle = "Assurés (historique)"
+    colonnes = (
+        "nir",
+        "nom",
+        "prenom",
+        "date_naissance",
+        "sexe",
+        "commune",
+        "adresse",
+        "telephone",
+        "email",
+    )
+    cle = "nir"
+    modele = Assure
+    champs = (
+        "nir",
+        "nom",
+        "prenom",
+        "recherche",
+        "date_naissance",
+        "sexe",
+        "commune_id",
+        "adresse",
+        "telephone",
+        "email",
+    )
+
+    def preparer(self, lignes: list[dict[str, str]]) -> None:
+        super().preparer(lignes)
+        self.communes = set(Commune.objects.values_list("code", flat=True))
+
+    def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
+        try:
+            nir = normaliser_nir(ligne["nir"])
+        except NirInvalide as erreur:
+            erreurs.ajouter("nir", str(erreur))
+            nir = None
+        nom = self.obligatoire(ligne, "nom", erreurs, 100)
+        prenom = self.obligatoire(ligne, "prenom", erreurs, 100)
+        commune = ligne["commune"].upper() or None
+        if commune is not None and commune not in self.communes:
+            erreurs.ajouter("commune", f"commune inconnue (code INSEE « {ligne['commune']} »)")
+        return {
+            "nir": nir,
+            "nom": nom,
+            "prenom": prenom,
+            "recherche": normaliser(f"{nom} {prenom}"),
+            "date_naissance": self.date(ligne, "date_naissance", erreurs),
+            "sexe": self.choix(ligne, "sexe", erreurs, Sexe.values),
+            "commune_id": commune,
+            "adresse": ligne["adresse"],
+            "telephone": self.facultatif(ligne, "telephone", erreurs, 30),
+            "email": self.email(ligne, "email", erreurs),
+        }
+
+
+@enregistrer
+class AccompagnementsImporteur(_AvecDates):
+    nom = "accompagnements"
+    libelle = "Accompagnements (historique)"
+    colonnes = ("ref", "nir", "mission", "date_debut", "date_fin", "issue", "agent", "unite")
+    cle = "ref"
+    modele = Accompagnement
+    champs = (
+        "ref",
+        "assure_id",
+        "mission_id",
+        "date_debut",
+        "date_fin",
+        "issue",
+        "referent_id",
+        "unite_id",
+    )
+
+    def preparer(self, lignes: list[dict[str, str]]) -> None:
+        super().preparer(lignes)
+        self.assures = _ids_des_nir(ligne["nir"] for ligne in lignes)
+        self.missions = dict(Mission.objects.values_list("code", "id"))
+        self.agents = dict(Agent.objects.values_list("matricule", "id"))
+        self.unites = dict(Unite.objects.values_list("code", "id"))
+
+    def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
+        ref = self.obligatoire(ligne, "ref", erreurs, 40)
+        assure = self.assure(ligne, erreurs)
+        mission = self.reference(ligne, "mission", erreurs, self.missions, "mission inconnue")
+        debut = self.date(ligne, "date_debut", erreurs)
+        fin = self.date(ligne, "date_fin", erreurs, obligatoire=False)
+        issue = self.choix(
+            ligne, "issue", erreurs, IssueAccompagnement.values, obligatoire=fin is not None
+        )
+        if fin is None and issue and not ligne["date_fin"]:
+            erreurs.ajouter("date_fin", "une issue sans date de clôture : indiquez la date")
+        if debut and fin and fin < debut:
+            erreurs.ajouter("date_fin", "la clôture précède l'ouverture")
+        agent = self.reference(ligne, "agent", erreurs, self.agents, "agent inconnu (matricule)")
+        unite = self.reference(ligne, "unite", erreurs, self.unites, "unité inconnue")
+        return {
+            "ref": ref,
+            "assure_id": assure,
+            "mission_id": self.missions.get(mission),
+            "date_debut": debut,
+            "date_fin": fin,
+            "issue": issue,
+            "referent_id": self.agents.get(agent),
+            "unite_id": self.unites.get(unite),
+        }
+
+
+@enregistrer
+class EntretiensImporteur(_AvecDates):
+    nom = "entretiens"
+    libelle = "Entretiens (historique)"
+    colonnes = (
+        "ref",
+        "accompagnement",
+        "nir",
+        "date",
+        "mode",
+        "lieu_accueil",
+        "agent",
+        "duree_minutes",
+        "annule",
+    )
+    cle = "ref"
+    modele = Entretien
+    champs = (
+        "ref",
+        "accompagnement_id",
+        "assure_id",
+        "date",
+        "mode",
+        "lieu_accueil_id",
+        "agent_id",
+        "duree_minutes",
+        "annule",
+        "unite_id",
+    )
+
+    def preparer(self, lignes: list[dict[str, str]]) -> None:
+        super().preparer(lignes)
+        self.assures = _ids_des_nir(ligne["nir"] for ligne in lignes)
+        refs = {ligne["accompagnement"] for ligne in lignes if ligne["accompagnement"]}
+        self.accompagnements: dict[str, tuple] = {}
+        for lot in _par_lots(refs):
+            for ref, *reste in Accompagnement.objects.filter(ref__in=lot).values_list(
+                "ref", "id", "assure_id", "unite_id", "date_debut", "date_fin"
+            ):
+                self.accompagnements[ref] = tuple(reste)
+        self.agents = {
+            m: (pk, unite)
+            for m, pk, unite in Agent.objects.values_list("matricule", "id", "unite_id")
+        }
+        self.lieux = dict(LieuAccueil.objects.values_list("code", "id"))
+
+    def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
+        ref = self.obligatoire(ligne, "ref", erreurs, 40)
+        assure = self.assure(ligne, erreurs)
+        jour = self.date(ligne, "date", erreurs)
+        acc = None
+        if ligne["accompagnement"]:
+            acc = self.accompagnements.get(ligne["accompagnement"])
+            if acc is None:
+                erreurs.ajouter(
+                    "accompagnement",
+                    f"accompagnement inconnu « {ligne['accompagnement']} » : importez d'abord "
+                    "accompagnements.csv",
+                )
+            else:
+                acc_id, acc_assure, acc_unite, debut, fin = acc
+                if assure is not None and acc_assure != assure:
+                    erreurs.ajouter("nir", "ce NIR n'est pas celui de la personne accompagnée")
+                if jour and jour < debut:
+                    erreurs.ajouter(
+                        "date", f"avant l'ouverture de l'accompagnement ({debut:%d/%m/%Y})"
+                    )
+                if jour and fin and jour > fin:
+                    erreurs.ajouter(
+                        "date", f"après la clôture de l'accompagnement ({fin:%d/%m/%Y})"
+                    )
+        mode = self.choix(ligne, "mode", erreurs, ModeEntretien.values)
+        lieu = self.reference(
+            ligne, "lieu_accueil", erreurs, self.lieux, "lieu d'accueil inconnu", obligatoire=False
+        )
+        agent = self.reference(ligne, "agent", erreurs, self.agents, "agent inconnu (matricule)")
+        duree = None
+        if ligne["duree_minutes"]:
+            try:
+                duree = int(ligne["duree_minutes"])
+            except ValueError:
+                erreurs.ajouter(
+                    "duree_minutes", f"« {ligne['duree_minutes']} » n'est pas un entier"
+                )
+            else:
+                if not 1 <= duree <= 600:
+                    erreurs.ajouter("duree_minutes", f"{duree} minutes : attendu de 1 à 600")
+        try:
+            annule = lire_booleen(ligne["annule"])
+        except ValueError as erreur:
+            erreurs.ajouter("annule", str(erreur))
+            annule = False
+        agent_id, unite_agent = self.agents.get(agent, (None, None))
+        unite = acc[2] if acc else unite_agent
+        if agent and unite is None:
+            erreurs.ajouter("agent", "intervention ponctuelle d'un agent sans unité")
+        return {
+            "ref": ref,
+            "accompagnement_id": acc[0] if acc else None,
+            "assure_id": assure,
+            "date": jour,
+            "mode": mode,
+            "lieu_accueil_id": self.lieux.get(lieu) if lieu else None,
+            "agent_id": agent_id,
+            "duree_minutes": duree,
+            "annule": annule,
+            "unite_id": unite,
+        }
+
+
+@enregistrer
+class SignalementsImporteur(_AvecDates):
+    nom = "signalements"
+    libelle = "Signalements (historique)"
+    colonnes = ("ref", "nir", "date", "source", "motif", "mission", "commentaire")
+    cle = "ref"
+    modele = Signalement
+    champs = (
+        "ref",
+        "assure_id",
+        "date",
+        "source",
+        "motif",
+        "mission_id",
+        "commentaire",
+        "unite_id",
+        "agent_id",
+    )
+
+    def preparer(self, lignes: list[dict[str, str]]) -> None:
+        super().preparer(lignes)
+        self.assures = _ids_des_nir(ligne["nir"] for ligne in lignes)
+        self.communes: dict[int, str | None] = {}
+        for lot in _par_lots([str(i) for i in self.assures.values()]):
+            self.communes.update(Assure.objects.filter(pk__in=lot).values_list("id", "commune_id"))
+        self.missions = dict(Mission.objects.values_list("code", "id"))
+        self.routages: dict[str | None, tuple[int | None, int | None]] = {}
+
+    def _router(self, commune: str | None) -> tuple[int | None, int | None]:
+        if commune not in self.routages:
+            routage = router(commune)
+            self.routages[commune] = (
+                routage.unite.pk if routage.unite else None,
+                routage.agent.pk if routage.agent else None,
+            )
+        return self.routages[commune]
+
+    def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
+        ref = self.obligatoire(ligne, "ref", erreurs, 40)
+        assure = self.assure(ligne, erreurs)
+        jour = self.date(ligne, "date", erreurs)
+        source = self.choix(ligne, "source", erreurs, SourceSignalement.values)
+        motif = self.obligatoire(ligne, "motif", erreurs, 2000)
+        mission = self.reference(
+            ligne, "mission", erreurs, self.missions, "mission inconnue", obligatoire=False
+        )
+        unite, agent = self._router(self.communes.get(assure)) if assure else (None, None)
+        return {
+            "ref": ref,
+            "assure_id": assure,
+            "date": jour,
+            "source": source,
+            "motif": motif,
+            "mission_id": self.missions.get(mission) if mission else None,
+            "commentaire": ligne["commentaire"],
+            "unite_id": unite,
+            "agent_id": agent,
+        }
+
+    def apres_ecriture(self, valeurs: list[dict[str, Any]]) -> None:
+        """A signalement followed by an accompaniment of the same person is settled by it."""
+        par_assure: dict[int, list[tuple[date, int]]] = {}
+        for lot in _par_lots(list({v["assure_id"] for v in valeurs})):
+            for assure_id, debut, pk in Accompagnement.objects.filter(
+                assure_id__in=lot
+            ).values_list("assure_id", "date_debut", "id"):
+                par_assure.setdefault(assure_id, []).append((debut, pk))
+        suites: dict[int, list[str]] = {}
+        for v in valeurs:
+            ouverts = sorted(a for a in par_assure.get(v["assure_id"], []) if a[0] >= v["date"])
+            if ouverts:
+                suites.setdefault(ouverts[0][1], []).append(v["ref"])
+        for accompagnement_id, refs in suites.items():
+            Signalement.objects.filter(ref__in=refs, statut=StatutSignalement.A_TRAITER).update(
+                statut=StatutSignalement.ACCOMPAGNEMENT_OUVERT, accompagnement_id=accompagnement_id
+            )

@@ -1,0 +1,198 @@
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, Max, Q
+from django.db.models.functions import Coalesce
+from simple_history.models import HistoricalRecords
+
+from parcours.dossiers.enums import IssueAccompagnement
+from parcours.dossiers.models.assures import Assure
+from parcours.dossiers.models.referentiels import Mission
+from parcours.organisation.models import Unite
+
+
+class AccompagnementQuerySet(models.QuerySet):
+    def en_cours(self) -> "AccompagnementQuerySet":
+        return self.filter(date_fin__isnull=True)
+
+    def clos(self) -> "AccompagnementQuerySet":
+        return self.filter(date_fin__isnull=False)
+
+    def avec_suivi(self, aujourd_hui: date) -> "AccompagnementQuerySet":
+        """Annotate the last contact (last interview held, else the opening) and the number of
+        overdue actions, in the same query."""
+        return self.annotate(
+            dernier_entretien=Max("entretiens__date", filter=Q(entretiens__annule=False)),
+            dernier_contact=Coalesce("dernier_entretien", "date_debut"),
+            actions_en_retard=Count(
+                "actions",
+                filter=Q(actions__faite=False, actions__echeance__lt=aujourd_hui),
+                distinct=True,
+            ),
+        )
+
+    def sans_contact_depuis(self, jours: int, aujourd_hui: date) -> "AccompagnementQuerySet":
+        return self.filter(dernier_contact__lt=aujourd_hui - timedelta(days=jours))
+
+
+class Accompagnement(models.Model):
+    """One support episode for one person on one mission, with a referent social worker."""
+
+    ref = models.CharField("référence", max_length=40, unique=True)
+    assure = models.ForeignKey(
+        Assure, on_delete=models.PROTECT, related_name="accompagnements", verbose_name="assuré·e"
+    )
+    mission = models.ForeignKey(
+        Mission, on_delete=models.PROTECT, related_name="accompagnements", verbose_name="mission"
+    )
+    date_debut = models.DateField("date d'ouverture")
+    date_fin = models.DateField("date de clôture", null=True, blank=True)
+    issue = models.CharField(
+        "issue", max_length=30, choices=IssueAccompagnement.choices, blank=True
+    )
+    issue_precision = models.CharField("issue : précisez", max_length=200, blank=True)
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="accompagnements",
+        verbose_name="référent·e",
+    )
+    unite = models.ForeignKey(
+        Unite, on_delete=models.PROTECT, related_name="accompagnements", verbose_name="unité"
+    )
+    partage_avec = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="accompagnements_partages",
+        verbose_name="partagé avec",
+    )
+    version = models.PositiveIntegerField("version", default=1)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = AccompagnementQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["modifie_le"], m2m_fields=[])
+
+    class Meta:
+        verbose_name = "accompagnement"
+        verbose_name_plural = "accompagnements"
+        ordering = ["-date_debut", "-id"]
+        indexes = [
+            models.Index(fields=["unite", "date_fin"], name="accompagnement_unite"),
+            models.Index(fields=["referent", "date_fin"], name="accompagnement_referent"),
+            models.Index(fields=["assure", "date_debut"], name="accompagnement_assure"),
+            models.Index(fields=["date_debut", "date_fin"], name="accompagnement_periode"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True) | Q(date_fin__gte=F("date_debut")),
+                name="accompagnement_dates_ordonnees",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_fin__isnull=True, issue="")
+                | (Q(date_fin__isnull=False) & ~Q(issue="")),
+                name="accompagnement_cloture_avec_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mission} ({self.ref})"
+
+    @property
+    def est_clos(self) -> bool:
+        return self.date_fin is not None
+
+
+class Objectif(models.Model):
+    """An objective of the action plan agreed with the person."""
+
+    accompagnement = models.ForeignKey(
+        Accompagnement,
+        on_delete=models.CASCADE,
+        related_name="objectifs",
+        verbose_name="accompagnement",
+    )
+    libelle = models.CharField("objectif", max_length=300)
+    atteint = models.BooleanField("atteint", default=False)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "objectif"
+        verbose_name_plural = "objectifs"
+        ordering = ["cree_le", "id"]
+
+    def __str__(self) -> str:
+        return self.libelle
+
+
+class Action(models.Model):
+    """An action of the plan: who does what (a partner, perhaps), by when."""
+
+    accompagnement = models.ForeignKey(
+        Accompagnement,
+        on_delete=models.CASCADE,
+        related_name="actions",
+        verbose_name="accompagnement",
+    )
+    objectif = models.ForeignKey(
+        Objectif,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name="objectif",
+    )
+    libelle = models.CharField("action", max_length=300)
+    partenaire = models.CharField("partenaire impliqué", max_length=200, blank=True)
+    echeance = models.DateField("échéance", null=True, blank=True)
+    faite = models.BooleanField("faite", default=False)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "action"
+        verbose_name_plural = "actions"
+        ordering = ["faite", "echeance", "id"]
+        indexes = [
+            models.Index(fields=["accompagnement", "faite", "echeance"], name="action_echeance"),
+        ]
+
+    def __str__(self) -> str:
+        return self.libelle
+
+
+class Orientation(models.Model):
+    """An outgoing referral to a partner, with the answer received."""
+
+    assure = models.ForeignKey(
+        Assure, on_delete=models.PROTECT, related_name="orientations", verbose_name="assuré·e"
+    )
+    accompagnement = models.ForeignKey(
+        Accompagnement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="orientations",
+        verbose_name="accompagnement",
+    )
+    date = models.DateField("date")
+    partenaire = models.CharField("partenaire", max_length=200)
+    motif = models.TextField("motif")
+    reponse = models.TextField("réponse reçue", blank=True)
+    date_reponse = models.DateField("date de la réponse", null=True, blank=True)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="auteur",
+    )
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "orientation"
+        verbose_name_plural = "orientations"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["assure", "date"], name="orientation_assure")]
+
+    def __str__(self) -> str:
+        return f"Orientation vers {self.partenaire}"

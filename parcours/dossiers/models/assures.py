@@ -1,0 +1,77 @@
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from parcours.dossiers.enums import Complementaire, Sexe, SituationEmploi
+from parcours.lib.nir import formater_nir
+from parcours.territoire.models import Commune
+
+
+class Assure(models.Model):
+    """An insured person, identified by the NIR (13 digits and a 2-digit key; Corsica 2A/2B)."""
+
+    nir = models.CharField("NIR", max_length=15, unique=True)
+    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100)
+    # "NOM PRENOM" without accents or punctuation, for prefix search and duplicate detection.
+    recherche = models.CharField("nom normalisé", max_length=201, editable=False)
+    date_naissance = models.DateField("date de naissance")
+    sexe = models.CharField("sexe", max_length=1, choices=Sexe.choices)
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="commune de résidence",
+    )
+    adresse = models.TextField("adresse", blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("adresse électronique", blank=True)
+    # Situation.
+    arret_travail_depuis = models.DateField("en arrêt de travail depuis le", null=True, blank=True)
+    ald = models.BooleanField("affection de longue durée (ALD)", default=False)
+    invalidite = models.BooleanField("pension d'invalidité", default=False)
+    css = models.BooleanField("complémentaire santé solidaire (CSS)", default=False)
+    complementaire = models.CharField(
+        "complémentaire santé",
+        max_length=10,
+        choices=Complementaire.choices,
+        default=Complementaire.INCONNU,
+    )
+    situation_emploi = models.CharField(
+        "situation professionnelle", max_length=20, choices=SituationEmploi.choices, blank=True
+    )
+    situation_precision = models.CharField("situation : précisez", max_length=200, blank=True)
+    employeur = models.CharField("employeur", max_length=200, blank=True)
+    version = models.PositiveIntegerField("version", default=1)
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["recherche", "modifie_le"])
+
+    class Meta:
+        verbose_name = "assuré·e"
+        verbose_name_plural = "assuré·es"
+        ordering = ["recherche", "date_naissance"]
+        indexes = [
+            models.Index(fields=["recherche", "date_naissance"], name="assure_recherche"),
+            # Prefix search (LIKE 'X%') on PostgreSQL; a plain index elsewhere.
+            models.Index(
+                fields=["recherche"], opclasses=["varchar_pattern_ops"], name="assure_nom_prefixe"
+            ),
+            models.Index(
+                fields=["nir"], opclasses=["varchar_pattern_ops"], name="assure_nir_prefixe"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(sexe__in=Sexe.values), name="assure_sexe_valide"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prenom} {self.nom}"
+
+    @property
+    def nir_formate(self) -> str:
+        return formater_nir(self.nir)

@@ -1,0 +1,90 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from parcours.dossiers.enums import ModeEntretien
+from parcours.dossiers.models.accompagnements import Accompagnement
+from parcours.dossiers.models.assures import Assure
+from parcours.organisation.models import LieuAccueil, Unite
+
+
+class EntretienQuerySet(models.QuerySet):
+    def realises(self) -> "EntretienQuerySet":
+        return self.filter(annule=False)
+
+    def interventions_ponctuelles(self) -> "EntretienQuerySet":
+        return self.filter(accompagnement__isnull=True)
+
+
+class Entretien(models.Model):
+    """One interview; without accompaniment, an « intervention ponctuelle »."""
+
+    ref = models.CharField("référence", max_length=40, unique=True)
+    assure = models.ForeignKey(
+        Assure, on_delete=models.PROTECT, related_name="entretiens", verbose_name="assuré·e"
+    )
+    accompagnement = models.ForeignKey(
+        Accompagnement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entretiens",
+        verbose_name="accompagnement",
+    )
+    date = models.DateField("date")
+    mode = models.CharField("mode", max_length=20, choices=ModeEntretien.choices)
+    lieu_accueil = models.ForeignKey(
+        LieuAccueil,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entretiens",
+        verbose_name="lieu d'accueil",
+    )
+    duree_minutes = models.PositiveSmallIntegerField("durée (minutes)", null=True, blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="entretiens",
+        verbose_name="agent",
+    )
+    second_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entretiens_en_binome",
+        verbose_name="second agent (entretien en binôme)",
+    )
+    partenaire_present = models.CharField(
+        "partenaire présent (entretien conjoint)", max_length=200, blank=True
+    )
+    notes = models.TextField("notes d'entretien", blank=True)
+    annule = models.BooleanField("annulé", default=False)
+    # The scope of the figure (DESIGN §3): the accompaniment's unit, else the agent's.
+    unite = models.ForeignKey(
+        Unite, on_delete=models.PROTECT, related_name="entretiens", verbose_name="unité"
+    )
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = EntretienQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "entretien"
+        verbose_name_plural = "entretiens"
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["accompagnement", "date"], name="entretien_accompagnement"),
+            models.Index(fields=["assure", "date"], name="entretien_assure"),
+            models.Index(fields=["unite", "date"], name="entretien_unite"),
+            models.Index(fields=["date", "annule"], name="entretien_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(mode__in=ModeEntretien.values), name="entretien_mode_valide"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Entretien du {self.date:%d/%m/%Y}"

@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.db import models
+
+from parcours.dossiers.enums import PartieDossier
+from parcours.dossiers.models.assures import Assure
+
+
+class JournalAccesError(RuntimeError):
+    """The access log is append-only."""
+
+
+class JournalAccesQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise JournalAccesError("le journal des accès ne se modifie pas")
+
+    def delete(self):
+        raise JournalAccesError("le journal des accès ne s'efface pas")
+
+
+class JournalAcces(models.Model):
+    """Every read of a dossier: who, when, which dossier, which part. Append-only."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="agent",
+    )
+    date = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    assure = models.ForeignKey(
+        Assure, on_delete=models.PROTECT, related_name="+", verbose_name="dossier de"
+    )
+    partie = models.CharField("partie consultée", max_length=20, choices=PartieDossier.choices)
+
+    objects = JournalAccesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "consultation de dossier"
+        verbose_name_plural = "journal des consultations"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["assure", "date"], name="journal_assure")]
+
+    def __str__(self) -> str:
+        return f"{self.agent} — {self.get_partie_display()} — {self.date:%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise JournalAccesError("le journal des accès ne se modifie pas")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise JournalAccesError("le journal des accès ne s'efface pas")

@@ -1,0 +1,107 @@
+from django.conf import settings
+from django.db import models
+
+from parcours.dossiers.enums import SourceSignalement, StatutSignalement
+from parcours.dossiers.models.assures import Assure
+from parcours.dossiers.models.referentiels import Mission
+from parcours.organisation.models import Unite
+
+
+class SignalementQuerySet(models.QuerySet):
+    def a_traiter(self) -> "SignalementQuerySet":
+        return self.filter(statut=StatutSignalement.A_TRAITER)
+
+
+class Signalement(models.Model):
+    """An incoming request or referral, routed to the unit (and agent) covering the person."""
+
+    ref = models.CharField("référence", max_length=40, unique=True)
+    assure = models.ForeignKey(
+        Assure, on_delete=models.PROTECT, related_name="signalements", verbose_name="assuré·e"
+    )
+    date = models.DateField("date de réception")
+    source = models.CharField("source", max_length=30, choices=SourceSignalement.choices)
+    source_precision = models.CharField("source : précisez", max_length=200, blank=True)
+    motif = models.TextField("motif")
+    mission = models.ForeignKey(
+        Mission,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="mission suggérée",
+    )
+    commentaire = models.TextField("commentaire", blank=True)
+    emetteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signalements_emis",
+        verbose_name="enregistré par",
+    )
+    unite = models.ForeignKey(
+        Unite,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signalements",
+        verbose_name="unité destinataire",
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signalements_recus",
+        verbose_name="assistant·e destinataire",
+    )
+    statut = models.CharField(
+        "statut",
+        max_length=30,
+        choices=StatutSignalement.choices,
+        default=StatutSignalement.A_TRAITER,
+    )
+    motif_decision = models.TextField("motif de la décision", blank=True)
+    decide_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="décision prise par",
+    )
+    decide_le = models.DateTimeField("décision prise le", null=True, blank=True)
+    accompagnement = models.ForeignKey(
+        "dossiers.Accompagnement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signalements",
+        verbose_name="accompagnement ouvert",
+    )
+    entretien = models.ForeignKey(
+        "dossiers.Entretien",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="intervention ponctuelle",
+    )
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+
+    objects = SignalementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "signalement"
+        verbose_name_plural = "signalements"
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["unite", "statut", "date"], name="signalement_file"),
+            models.Index(fields=["agent", "statut"], name="signalement_agent"),
+            models.Index(fields=["emetteur", "date"], name="signalement_emetteur"),
+            models.Index(fields=["assure", "date"], name="signalement_assure"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Signalement {self.ref}"

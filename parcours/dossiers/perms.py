@@ -1,0 +1,146 @@
+"""Who may see and change which dossier (DESIGN §1), object by object.
+
+- `ass`: the dossiers of their unit; writes the accompaniments they are referent of or that are
+  shared with them; reads interview notes of their unit.
+- `csam`: identity, contact data and signalements of their unit's dossiers; never interview notes,
+  nor the content of accompaniments.
+- `cadre`: every dossier of the unit, notes included; assigns and triages.
+- `pilotage`, `admin`: no dossier at all (aggregates and configuration only).
+- `partenaire`: only the signalements they sent, and their status.
+
+A person's dossier belongs to a unit when the person has a signalement, an accompaniment or an
+interview there. Every list, export and API endpoint starts from a `*_visible_to(user)` queryset;
+every dossier page goes through `get_assure_for_user`, which authorises and logs the read.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from parcours.dossiers.enums import PartieDossier, StatutSignalement
+from parcours.dossiers.models import (
+    Accompagnement,
+    Assure,
+    Entretien,
+    JournalAcces,
+    Signalement,
+)
+from parcours.organisation.enums import Role
+
+ROLES_DOSSIERS = (Role.ASS, Role.CSAM, Role.CADRE)
+
+
+def _role(user) -> str | None:
+    return getattr(user, "role", None) if user.is_authenticated else None
+
+
+def can_view_dossiers(user) -> bool:
+    return _role(user) in ROLES_DOSSIERS and user.unite_id is not None
+
+
+def can_read_accompagnements(user) -> bool:
+    """The content of accompaniments (plan, outcomes, orientations): not the CSAM."""
+    return _role(user) in (Role.ASS, Role.CADRE) and user.unite_id is not None
+
+
+def can_read_notes(user, entretien: Entretien) -> bool:
+    """Interview notes: only the `ass` and `cadre` of the interview's unit."""
+    return _role(user) in (Role.ASS, Role.CADRE) and entretien.unite_id == user.unite_id
+
+
+def can_create_signalement(user) -> bool:
+    return _role(user) in (Role.CSAM, Role.ASS, Role.CADRE, Role.PARTENAIRE)
+
+
+def can_triage(user, signalement: Signalement) -> bool:
+    """The unit's manager, or the social worker the signalement was routed to."""
+    if signalement.statut != StatutSignalement.A_TRAITER:
+        return False
+    role = _role(user)
+    if role == Role.CADRE:
+        return signalement.unite_id == user.unite_id
+    if role == Role.ASS:
+        return signalement.unite_id == user.unite_id and signalement.agent_id in (None, user.pk)
+    return False
+
+
+def can_open_accompagnement(user, assure: Assure) -> bool:
+    return can_read_accompagnements(user)
+
+
+def can_write_accompagnement(user, accompagnement: Accompagnement) -> bool:
+    role = _role(user)
+    if accompagnement.unite_id != user.unite_id:
+        return False
+    if role == Role.CADRE:
+        return True
+    if role == Role.ASS:
+        return accompagnement.referent_id == user.pk or any(
+            a.pk == user.pk for a in accompagnement.partage_avec.all()
+        )
+    return False
+
+
+def can_edit_identite(user, assure: Assure) -> bool:
+    return can_view_dossiers(user)
+
+
+def can_read_journal(user) -> bool:
+    return _role(user) == Role.CADRE and user.unite_id is not None
+
+
+def can_read_historique(user) -> bool:
+    return _role(user) == Role.CADRE and user.unite_id is not None
+
+
+def assures_visible_to(user) -> QuerySet[Assure]:
+    if not can_view_dossiers(user):
+        return Assure.objects.none()
+    unite = user.unite_id
+    return Assure.objects.filter(
+        Exists(Signalement.objects.filter(assure=OuterRef("pk"), unite_id=unite))
+        | Exists(Accompagnement.objects.filter(assure=OuterRef("pk"), unite_id=unite))
+        | Exists(Entretien.objects.filter(assure=OuterRef("pk"), unite_id=unite))
+    )
+
+
+def accompagnements_visible_to(user) -> QuerySet[Accompagnement]:
+    if not can_read_accompagnements(user):
+        return Accompagnement.objects.none()
+    return Accompagnement.objects.filter(unite_id=user.unite_id)
+
+
+def signalements_visible_to(user) -> QuerySet[Signalement]:
+    role = _role(user)
+    if role == Role.PARTENAIRE:
+        return Signalement.objects.filter(emetteur_id=user.pk)
+    if role in ROLES_DOSSIERS and user.unite_id is not None:
+        return Signalement.objects.filter(Q(unite_id=user.unite_id) | Q(emetteur_id=user.pk))
+    return Signalement.objects.none()
+
+
+def journaliser(user, assure: Assure, partie: str) -> None:
+    JournalAcces.objects.create(agent=user, assure=assure, partie=partie)
+
+
+def get_assure_for_user(user, pk: int, partie: str = PartieDossier.DOSSIER) -> Assure:
+    """The person's dossier if the user may read it — 404 otherwise — with the read logged."""
+    try:
+        assure = assures_visible_to(user).select_related("commune").get(pk=pk)
+    except Assure.DoesNotExist:
+        raise Http404("dossier introuvable") from None
+    journaliser(user, assure, partie)
+    return assure
+
+
+def get_accompagnement_for_user(user, pk: int) -> Accompagnement:
+    """An accompaniment of the user's unit (404 otherwise), its read logged on the dossier."""
+    try:
+        accompagnement = (
+            accompagnements_visible_to(user)
+            .select_related("assure", "mission", "referent", "unite")
+            .get(pk=pk)
+        )
+    except Accompagnement.DoesNotExist:
+        raise Http404("accompagnement introuvable") from None
+    journaliser(user, accompagnement.assure, PartieDossier.ACCOMPAGNEMENT)
+    return accompagnement

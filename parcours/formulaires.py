@@ -1,0 +1,52 @@
+"""Forms rendered in the State design system (DSFR) everywhere, with no per-form markup.
+
+`RenduDsfr` is the project's form renderer: `{{ form }}` and `{{ form.champ.as_field_group }}`
+produce DSFR groups (label, hint, error text). `FormulaireDsfr` adds the DSFR classes to widgets.
+"""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class RenduDsfr(TemplatesSetting):
+    form_template_name = "parcours/formulaire.html"
+    field_template_name = "parcours/champ.html"
+
+
+_CLASSES = {
+    "select": "fr-select",
+    "selectmultiple": "fr-select",
+    "nullbooleanselect": "fr-select",
+    "checkbox": "",
+    "radioselect": "",
+    "checkboxselectmultiple": "",
+    "clearablefile": "fr-upload",
+    "file": "fr-upload",
+}
+
+
+def appliquer_classes_dsfr(form: forms.BaseForm) -> None:
+    for champ in form.visible_fields():
+        classe = _CLASSES.get(champ.widget_type, "fr-input")
+        if classe:
+            attrs = champ.field.widget.attrs
+            attrs["class"] = f"{attrs.get('class', '')} {classe}".strip()
+
+
+class FormulaireDsfr(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        appliquer_classes_dsfr(self)
+
+
+class FormulaireModeleDsfr(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        appliquer_classes_dsfr(self)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
