@@ -21,6 +21,8 @@ try:
     DEMO = env_bool("PARCOURS_DEMO", False)
     # Number of reverse proxies in front of the application (for the lock-out by address).
     PARCOURS_PROXY_COUNT = env_int("PARCOURS_PROXY_COUNT", 0)
+    # Imports run in a background thread of the web process (false: in the request).
+    PARCOURS_IMPORTS_EN_ARRIERE_PLAN = env_bool("PARCOURS_IMPORTS_EN_ARRIERE_PLAN", True)
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
 

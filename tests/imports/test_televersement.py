@@ -20,6 +20,7 @@ def test_admin_uploads_a_good_file(client):
     reponse = client.post(
         reverse("imports:televerser"),
         {"type": "organismes", "fichier": _fichier("code;nom;region\nCARSAT-X;Carsat X;76\n")},
+        follow=True,
     )
     contenu = reponse.content.decode()
     assert "Import réussi" in contenu
@@ -42,6 +43,7 @@ def test_admin_sees_every_error_and_nothing_is_written(client):
             "type": "organismes",
             "fichier": _fichier("code;nom;region\nA;Alpha;99\nB;;76\nC;Gamma;76\n"),
         },
+        follow=True,
     )
     contenu = reponse.content.decode()
     assert "Fichier rejeté" in contenu

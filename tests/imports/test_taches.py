@@ -1,0 +1,77 @@
+"""Imports in the background: a real thread, progress read from another request, the uploaded
+file deleted at the end, an interrupted import reported as such."""
+
+import json
+import time
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from parcours.imports import taches
+from parcours.imports.enums import StatutImport
+from parcours.imports.models import Import
+from parcours.organisation.enums import Role
+from parcours.organisation.models import Organisme
+from tests.factories import AgentFactory, RegionFactory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_runs_in_a_background_thread(client, settings, tmp_path):
+    settings.PARCOURS_IMPORTS_EN_ARRIERE_PLAN = True
+    settings.VAR_DIR = tmp_path
+    RegionFactory(code="76")
+    client.force_login(AgentFactory(matricule="adele", role=Role.ADMIN, unite=None))
+    lignes = "".join(f"C{n};Carsat {n};76\n" for n in range(300))
+    reponse = client.post(
+        reverse("imports:televerser"),
+        {
+            "type": "organismes",
+            "fichier": SimpleUploadedFile("organismes.csv", f"code;nom;region\n{lignes}".encode()),
+        },
+    )
+    journal = Import.objects.get()
+    assert reponse["Location"] == reverse("imports:suivi", args=[journal.pk])
+    for _ in range(100):
+        fragment = client.get(reverse("imports:progression", args=[journal.pk]))
+        if b"Import r\xc3\xa9ussi" in fragment.content:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("l'import ne s'est pas terminé")
+    assert Organisme.objects.count() == 300
+    journal.refresh_from_db()
+    assert journal.statut == StatutImport.ACCEPTE
+    # The uploaded file held data: it is gone.
+    assert not list((tmp_path / "imports").glob("*.csv"))
+    # The finished fragment stops polling.
+    assert b"hx-trigger" not in fragment.content
+
+
+@pytest.mark.django_db
+def test_an_import_whose_process_died_is_reported_interrupted(client, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    admin = AgentFactory(matricule="adele", role=Role.ADMIN, unite=None)
+    journal = Import.objects.create(
+        type="organismes", nom_fichier="x.csv", auteur=admin, statut=StatutImport.EN_COURS
+    )
+    (taches.dossier_imports() / f"{journal.pk}.progression.json").write_text(
+        json.dumps({"etape": "Enregistrement", "fait": 10, "total": 100, "pid": 2**22 + 12345})
+    )
+    client.force_login(admin)
+    contenu = client.get(reverse("imports:suivi", args=[journal.pk])).content.decode()
+    assert "Import interrompu" in contenu
+    assert "Rien n'a été enregistré" in contenu
+    journal.refresh_from_db()
+    assert journal.statut == StatutImport.ECHEC
+
+
+@pytest.mark.django_db
+def test_only_the_author_or_an_administrator_follows_an_import(client):
+    chloe = AgentFactory(matricule="chloe", role=Role.CADRE)
+    autre_cadre = AgentFactory(matricule="cadre2", role=Role.CADRE)
+    journal = Import.objects.create(type="assures", nom_fichier="a.csv", auteur=chloe)
+    client.force_login(autre_cadre)
+    assert client.get(reverse("imports:suivi", args=[journal.pk])).status_code == 404
+    client.force_login(chloe)
+    assert client.get(reverse("imports:suivi", args=[journal.pk])).status_code == 200
