@@ -14,3 +14,7 @@ PARCOURS_IMPORTS_EN_ARRIERE_PLAN = False
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# A file, not memory, for the SQLite test database: tests of concurrent saves use several
+# connections, which an in-memory database would serialise with "table is locked" errors.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-parcours.sqlite3")}  # noqa: F405
