@@ -234,14 +234,17 @@ class AccompagnementForm(OuvertureForm):
 
 class ClotureForm(FormulaireDsfr):
     date_fin = forms.DateField(label="Date de clôture", widget=DateInput())
-    issue = forms.ChoiceField(label="Issue", choices=[("", "—")] + IssueAccompagnement.choices)
+    issue = forms.ChoiceField(
+        label="Issue",
+        choices=[("", "—")] + IssueAccompagnement.choices,
+        error_messages={"required": "la clôture exige une issue"},
+    )
     issue_precision = forms.CharField(label="Issue : précisez", max_length=200, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date_fin"].initial = timezone.localdate()
-        self.fields["issue"].required = False  # the rule is the action's, with its message
 
 
 class EntretienForm(FormulaireDsfr):

@@ -25,6 +25,7 @@ from parcours.imports.engine import Erreurs, Importeur, enregistrer
 from parcours.lib.csvlecture import lire_booleen, lire_date
 from parcours.lib.nir import NirInvalide, normaliser_nir
 from parcours.lib.texte import normaliser
+from parcours.organisation.enums import Role
 from parcours.organisation.models import Agent, LieuAccueil, Unite
 from parcours.territoire.models import Commune
 
@@ -53,6 +54,8 @@ def _ids_des_nir(nirs: Iterable[str]) -> dict[str, int]:
 
 class _AvecDates(Importeur):
     """Helpers shared by the history kinds."""
+
+    donnees_personnelles = True
 
     def preparer(self, lignes: list[dict[str, str]]) -> None:
         self.aujourd_hui = timezone.localdate()
@@ -190,6 +193,11 @@ class AccompagnementsImporteur(_AvecDates):
         self.assures = _ids_des_nir(ligne["nir"] for ligne in lignes)
         self.missions = dict(Mission.objects.values_list("code", "id"))
         self.agents = dict(Agent.objects.values_list("matricule", "id"))
+        self.referents = set(
+            Agent.objects.filter(role__in=(Role.ASS, Role.CADRE)).values_list(
+                "matricule", flat=True
+            )
+        )
         self.unites = dict(Unite.objects.values_list("code", "id"))
 
     def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
@@ -206,6 +214,11 @@ class AccompagnementsImporteur(_AvecDates):
         if debut and fin and fin < debut:
             erreurs.ajouter("date_fin", "la clôture précède l'ouverture")
         agent = self.reference(ligne, "agent", erreurs, self.agents, "agent inconnu (matricule)")
+        if agent and agent not in self.referents:
+            erreurs.ajouter(
+                "agent",
+                f"« {agent} » n'est ni assistant·e de service social ni cadre : pas référent",
+            )
         unite = self.reference(ligne, "unite", erreurs, self.unites, "unité inconnue")
         return {
             "ref": ref,

@@ -49,6 +49,8 @@ class Importeur(ABC):
     cle: ClassVar[str]  # the CSV column holding the key, also the model field
     modele: ClassVar[type[models.Model]]
     champs: ClassVar[tuple[str, ...]]  # model fields (attnames) written from a row, key included
+    # Files about insured persons: messages never repeat a value (NIR, e-mail address…).
+    donnees_personnelles: ClassVar[bool] = False
 
     def preparer(self, lignes: list[dict[str, str]]) -> None:  # noqa: B027  (optional hook)
         """Load the reference tables the rows point to (a few queries, never one per row);
@@ -83,14 +85,14 @@ class Importeur(ABC):
             erreurs.ajouter(colonne, f"trop long ({len(valeur)} caractères, {longueur} au plus)")
         return valeur
 
-    @staticmethod
-    def email(ligne: dict[str, str], colonne: str, erreurs: Erreurs) -> str:
+    def email(self, ligne: dict[str, str], colonne: str, erreurs: Erreurs) -> str:
         valeur = ligne.get(colonne, "")
         if valeur:
             try:
                 validate_email(valeur)
             except ValidationError:
-                erreurs.ajouter(colonne, f"adresse électronique invalide « {valeur} »")
+                cite = "" if self.donnees_personnelles else f" « {valeur} »"
+                erreurs.ajouter(colonne, f"adresse électronique invalide{cite}")
         return valeur.lower()
 
     @staticmethod
@@ -221,8 +223,9 @@ def _verifier_et_ecrire(
             continue
         cle = valeurs[importeur.cle]
         if cle in premiere_ligne:
+            quoi = "la même valeur" if importeur.donnees_personnelles else f"« {cle} »"
             erreurs.ajouter(
-                importeur.cle, f"« {cle} » figure déjà ligne {premiere_ligne[cle]} du fichier"
+                importeur.cle, f"{quoi} figure déjà ligne {premiere_ligne[cle]} du fichier"
             )
             continue
         premiere_ligne[cle] = numero

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import connection
 
 from parcours.imports.engine import importer
 from parcours.imports.enums import StatutImport
@@ -85,7 +85,6 @@ def _nettoyer(journal: Import) -> None:
 
 def executer(journal_id: int) -> None:
     """Run one deposited import to its end (in the current thread)."""
-    close_old_connections()
     journal = Import.objects.select_related("auteur").get(pk=journal_id)
     fichier_progression = _fichier_progression(journal_id)
     derniere = 0.0
@@ -122,14 +121,24 @@ def executer(journal_id: int) -> None:
         )
     finally:
         _nettoyer(journal)
-        close_old_connections()
+
+
+def _executer_en_arriere_plan(journal_id: int) -> None:
+    """A thread has its own database connection: opened here, closed at the end."""
+    try:
+        executer(journal_id)
+    finally:
+        connection.close()
 
 
 def lancer(journal: Import) -> None:
     """Start the import: in a background thread, or right away where settings say so (tests)."""
     if settings.PARCOURS_IMPORTS_EN_ARRIERE_PLAN:
         threading.Thread(
-            target=executer, args=(journal.pk,), name=f"import-{journal.pk}", daemon=True
+            target=_executer_en_arriere_plan,
+            args=(journal.pk,),
+            name=f"import-{journal.pk}",
+            daemon=True,
         ).start()
     else:
         executer(journal.pk)

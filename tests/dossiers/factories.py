@@ -95,3 +95,19 @@ class ActionFactory(factory.django.DjangoModelFactory):
 
     accompagnement = factory.SubFactory(AccompagnementFactory)
     libelle = "Contacter le médecin du travail"
+
+
+MISSIONS_PAR_DEFAUT = [
+    ("PARCOURS_SANTE", "Sécuriser le parcours en santé", "SANTE", 1),
+    ("PDP", "Prévenir la désinsertion professionnelle", "EMPLOYABILITE", 2),
+    ("RETOUR_DOMICILE", "Stabiliser le retour à domicile après hospitalisation", "SANTE", 3),
+    ("PASSAGE_RETRAITE", "Prévention en santé lors du passage à la retraite", "SANTE", 4),
+]
+
+
+def creer_missions() -> None:
+    """The default referential, for transactional tests (which empty the data migration's rows)."""
+    for code, libelle, axe, ordre in MISSIONS_PAR_DEFAUT:
+        Mission.objects.get_or_create(
+            code=code, defaults={"libelle": libelle, "axe": axe, "ordre": ordre}
+        )

@@ -17,6 +17,7 @@ from tests.dossiers.factories import (
     AssureFactory,
     EntretienFactory,
     SignalementFactory,
+    creer_missions,
     mission,
 )
 from tests.factories import AgentFactory, SecteurFactory
@@ -359,6 +360,7 @@ def test_second_save_from_a_stale_version_is_refused(p):
 @pytest.mark.django_db(transaction=True)
 def test_two_saves_racing_on_one_accompaniment():
     """Two threads, two database connections, the same version: one wins, one is told."""
+    creer_missions()
     p = creer_personas()
     acc = AccompagnementFactory(referent=p.alice)
     version = acc.version
