@@ -119,7 +119,7 @@ def signalements_visible_to(user) -> QuerySet[Signalement]:
 
 
 def journaliser(user, assure: Assure, partie: str) -> None:
-    JournalAcces.objects.create(agent=user, assure=assure, partie=partie)
+    JournalAcces.objects.create(agent=user, assure=assure, partie=partie, unite_id=user.unite_id)
 
 
 def get_assure_for_user(user, pk: int, partie: str = PartieDossier.DOSSIER) -> Assure:

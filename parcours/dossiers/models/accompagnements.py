@@ -82,6 +82,8 @@ class Accompagnement(models.Model):
             models.Index(fields=["unite", "date_fin"], name="accompagnement_unite"),
             models.Index(fields=["referent", "date_fin"], name="accompagnement_referent"),
             models.Index(fields=["assure", "date_debut"], name="accompagnement_assure"),
+            # Which unit holds a dossier (perms.assures_visible_to).
+            models.Index(fields=["assure", "unite"], name="accompagnement_assure_unite"),
             models.Index(fields=["date_debut", "date_fin"], name="accompagnement_periode"),
         ]
         constraints = [

@@ -77,6 +77,8 @@ class Entretien(models.Model):
         indexes = [
             models.Index(fields=["accompagnement", "date"], name="entretien_accompagnement"),
             models.Index(fields=["assure", "date"], name="entretien_assure"),
+            # Which unit holds a dossier (perms.assures_visible_to).
+            models.Index(fields=["assure", "unite"], name="entretien_assure_unite"),
             models.Index(fields=["unite", "date"], name="entretien_unite"),
             models.Index(fields=["date", "annule"], name="entretien_date"),
         ]

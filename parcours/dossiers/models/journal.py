@@ -31,6 +31,15 @@ class JournalAcces(models.Model):
         Assure, on_delete=models.PROTECT, related_name="+", verbose_name="dossier de"
     )
     partie = models.CharField("partie consultée", max_length=20, choices=PartieDossier.choices)
+    # The reader's unit at the time of the read: the manager of that unit reviews its log.
+    unite = models.ForeignKey(
+        "organisation.Unite",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="unité de l'agent",
+    )
 
     objects = JournalAccesQuerySet.as_manager()
 
@@ -38,7 +47,10 @@ class JournalAcces(models.Model):
         verbose_name = "consultation de dossier"
         verbose_name_plural = "journal des consultations"
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["assure", "date"], name="journal_assure")]
+        indexes = [
+            models.Index(fields=["assure", "date"], name="journal_assure"),
+            models.Index(fields=["unite", "date"], name="journal_unite"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agent} — {self.get_partie_display()} — {self.date:%d/%m/%Y %H:%M}"

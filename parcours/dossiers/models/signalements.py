@@ -101,6 +101,8 @@ class Signalement(models.Model):
             models.Index(fields=["agent", "statut"], name="signalement_agent"),
             models.Index(fields=["emetteur", "date"], name="signalement_emetteur"),
             models.Index(fields=["assure", "date"], name="signalement_assure"),
+            # Which unit holds a dossier (perms.assures_visible_to).
+            models.Index(fields=["assure", "unite"], name="signalement_assure_unite"),
         ]
 
     def __str__(self) -> str:

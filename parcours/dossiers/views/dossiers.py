@@ -155,12 +155,14 @@ def assure_modifier(request, pk: int):
 
 
 def journal(request):
-    """The access log of the unit's dossiers, for the unit's manager."""
+    """The access log of the unit — every read of a dossier by its agents — for its manager.
+
+    Only the unit's agents may read its dossiers, so this is every read of them."""
     user = request.user
     if not perms.can_read_journal(user):
         raise PermissionDenied
     lignes = (
-        JournalAcces.objects.filter(assure__in=perms.assures_visible_to(user))
+        JournalAcces.objects.filter(unite_id=user.unite_id)
         .select_related("agent", "assure")
         .order_by("-date", "-id")[:300]
     )

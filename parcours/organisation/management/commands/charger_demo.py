@@ -11,11 +11,30 @@ class Command(BaseCommand):
         "réelle de Midi-Pyrénées) et ses comptes de démonstration."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--sans-historique",
+            action="store_true",
+            help="ne pas générer les deux ans d'historique (dossiers, entretiens…)",
+        )
+
+    def handle(self, *args, sans_historique=False, **options):
+        from parcours.dossiers.demo import generer_historique, historique_present
+
         try:
             organisme = generer_demo()
         except ValueError as erreur:
             raise CommandError(str(erreur)) from None
+        if not sans_historique:
+            if historique_present(organisme):
+                self.stdout.write("Historique de démonstration déjà présent.")
+            else:
+                bilan = generer_historique(organisme)
+                self.stdout.write(
+                    f"Historique de démonstration (deux ans) : {bilan.assures} personnes, "
+                    f"{bilan.signalements} signalements, {bilan.accompagnements} accompagnements, "
+                    f"{bilan.entretiens} entretiens."
+                )
         unites = organisme.unites.count()
         lieux = sum(u.lieux_accueil.count() for u in organisme.unites.all())
         agents = organisme.agents.count()
