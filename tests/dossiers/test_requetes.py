@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from parcours.dossiers import perms
 from parcours.dossiers.enums import (
     IssueAccompagnement,
     ModeEntretien,
@@ -15,7 +16,7 @@ from parcours.dossiers.enums import (
     SourceSignalement,
     StatutSignalement,
 )
-from parcours.dossiers.models import Entretien, JournalAcces, Orientation, Signalement
+from parcours.dossiers.models import Entretien, Orientation, Signalement
 from parcours.organisation.enums import Role
 from tests.dossiers.factories import (
     AccompagnementFactory,
@@ -217,9 +218,7 @@ def _consultations(personas, debut: int, nombre: int) -> None:
     for i in range(debut, debut + nombre):
         assure = AssureFactory(nom="Garcia", prenom=PRENOMS[i % len(PRENOMS)])
         SignalementFactory(assure=assure, unite=personas.unite, date=_jour(i))
-        JournalAcces.objects.create(
-            agent=agents[i % len(agents)], assure=assure, partie=parties[i % len(parties)]
-        )
+        perms.journaliser(agents[i % len(agents)], assure, parties[i % len(parties)])
 
 
 def test_access_log_query_count_does_not_grow(client, personas):
