@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 
+from parcours.dossiers.accueil import activite_du_jour
 from parcours.imports.models import Import
 from parcours.organisation import perms
 from parcours.organisation.enums import Role
@@ -35,6 +36,7 @@ def accueil(request):
             )
         if user.role == Role.CADRE:
             contexte["equipe_par_role"] = _equipe_par_role(unite)
+        contexte["activite"] = activite_du_jour(user)
     elif user.role == Role.PILOTAGE and user.organisme_id:
         organisme = user.organisme
         contexte["organisme"] = organisme

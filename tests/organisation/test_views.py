@@ -193,7 +193,7 @@ def test_home_pages_query_counts_are_small(client, personas):
     LieuAccueilFactory.create_batch(5, unite=personas.unite)
     for agent in personas.par_role().values():
         client.force_login(agent)
-        assert _nombre_de_requetes(client, reverse("accueil")) <= 10, agent.role
+        assert _nombre_de_requetes(client, reverse("accueil")) <= 14, agent.role
 
 
 def test_admin_role_uses_admin_screens_in_french(client, personas):
