@@ -30,6 +30,11 @@ from parcours.organisation.models import Agent, LieuAccueil, Unite
 from parcours.territoire.models import Commune
 
 LOT = 5000
+# Enum values as sets, computed once (TextChoices.values builds a new list at each call).
+SEXES = frozenset(Sexe.values)
+ISSUES = frozenset(IssueAccompagnement.values)
+MODES = frozenset(ModeEntretien.values)
+SOURCES = frozenset(SourceSignalement.values)
 
 
 def _par_lots(cles: Iterable[str]) -> Iterable[list[str]]:
@@ -95,7 +100,7 @@ class _AvecDates(Importeur):
         ligne: dict[str, str],
         colonne: str,
         erreurs: Erreurs,
-        valeurs: list[str],
+        valeurs: frozenset[str],
         obligatoire: bool = True,
     ) -> str:
         texte = ligne.get(colonne, "").strip().upper()
@@ -105,7 +110,8 @@ class _AvecDates(Importeur):
             return ""
         if texte not in valeurs:
             erreurs.ajouter(
-                colonne, f"valeur inconnue « {ligne[colonne]} » (attendu : {', '.join(valeurs)})"
+                colonne,
+                f"valeur inconnue « {ligne[colonne]} » (attendu : {', '.join(sorted(valeurs))})",
             )
             return ""
         return texte
@@ -162,7 +168,7 @@ class AssuresImporteur(_AvecDates):
             "prenom": prenom,
             "recherche": normaliser(f"{nom} {prenom}"),
             "date_naissance": self.date(ligne, "date_naissance", erreurs),
-            "sexe": self.choix(ligne, "sexe", erreurs, Sexe.values),
+            "sexe": self.choix(ligne, "sexe", erreurs, SEXES),
             "commune_id": commune,
             "adresse": ligne["adresse"],
             "telephone": self.facultatif(ligne, "telephone", erreurs, 30),
@@ -206,9 +212,7 @@ class AccompagnementsImporteur(_AvecDates):
         mission = self.reference(ligne, "mission", erreurs, self.missions, "mission inconnue")
         debut = self.date(ligne, "date_debut", erreurs)
         fin = self.date(ligne, "date_fin", erreurs, obligatoire=False)
-        issue = self.choix(
-            ligne, "issue", erreurs, IssueAccompagnement.values, obligatoire=fin is not None
-        )
+        issue = self.choix(ligne, "issue", erreurs, ISSUES, obligatoire=fin is not None)
         if fin is None and issue and not ligne["date_fin"]:
             erreurs.ajouter("date_fin", "une issue sans date de clôture : indiquez la date")
         if debut and fin and fin < debut:
@@ -303,7 +307,7 @@ class EntretiensImporteur(_AvecDates):
                     erreurs.ajouter(
                         "date", f"après la clôture de l'accompagnement ({fin:%d/%m/%Y})"
                     )
-        mode = self.choix(ligne, "mode", erreurs, ModeEntretien.values)
+        mode = self.choix(ligne, "mode", erreurs, MODES)
         lieu = self.reference(
             ligne, "lieu_accueil", erreurs, self.lieux, "lieu d'accueil inconnu", obligatoire=False
         )
@@ -383,7 +387,7 @@ class SignalementsImporteur(_AvecDates):
         ref = self.obligatoire(ligne, "ref", erreurs, 40)
         assure = self.assure(ligne, erreurs)
         jour = self.date(ligne, "date", erreurs)
-        source = self.choix(ligne, "source", erreurs, SourceSignalement.values)
+        source = self.choix(ligne, "source", erreurs, SOURCES)
         motif = self.obligatoire(ligne, "motif", erreurs, 2000)
         mission = self.reference(
             ligne, "mission", erreurs, self.missions, "mission inconnue", obligatoire=False

@@ -16,7 +16,8 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
+from django.utils import timezone
 
 from parcours.imports.enums import StatutImport
 from parcours.imports.models import Import
@@ -25,6 +26,84 @@ from parcours.lib.csvlecture import Erreur, lire_csv
 MAX_ERREURS_JOURNAL = 1000
 TAILLE_LOT = 2000
 PAS_PROGRESSION = 5000
+TAILLE_LOT_INSERTION = 10000
+
+
+class Insertion:
+    """INSERT (COPY on PostgreSQL) of new rows through the database cursor, for big imports.
+
+    The ORM's bulk_create builds a model instance and compiles every value of every row; for a
+    million rows that is most of the import's time. The rows here are already checked, so they
+    are written with one prepared INSERT and `executemany`, each value converted as the ORM would
+    (dates, times, JSON), defaults and `auto_now_add` filled in as on a save.
+    """
+
+    _A_CONVERTIR = {
+        "DateField",
+        "DateTimeField",
+        "TimeField",
+        "DecimalField",
+        "JSONField",
+        "UUIDField",
+    }
+
+    def __init__(self, modele: type[models.Model]):
+        self.modele = modele
+        self.champs = [
+            f
+            for f in modele._meta.concrete_fields
+            if not (f.primary_key and isinstance(f, models.AutoField))
+        ]
+        connexion = connections[router.db_for_write(modele)]
+        self.connexion = connexion
+        colonnes = ", ".join(connexion.ops.quote_name(f.column) for f in self.champs)
+        marques = ", ".join(["%s"] * len(self.champs))
+        table = connexion.ops.quote_name(modele._meta.db_table)
+        self.sql = f"INSERT INTO {table} ({colonnes}) VALUES ({marques})"
+        self.copie = f"COPY {table} ({colonnes}) FROM STDIN"
+
+    def _convertisseur(self, champ: models.Field) -> Callable[[Any], Any] | None:
+        genre = champ.get_internal_type()
+        if genre == "DateField":
+            return self.connexion.ops.adapt_datefield_value
+        if genre == "DateTimeField":
+            return self.connexion.ops.adapt_datetimefield_value
+        if genre in self._A_CONVERTIR:
+            return lambda v: champ.get_db_prep_save(v, self.connexion)
+        return None
+
+    def __call__(self, lignes: list[dict[str, Any]]) -> None:
+        maintenant = timezone.now()
+        # Per column: (attname, default, converter); a converted constant for auto_now(_add).
+        colonnes = []
+        for f in self.champs:
+            conv = self._convertisseur(f)
+            if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
+                colonnes.append((None, conv(maintenant) if conv else maintenant, None))
+            else:
+                # As a save would: the field's default, else "" or NULL as the field allows.
+                defaut = f.get_default()
+                colonnes.append(
+                    (f.attname, conv(defaut) if conv and defaut is not None else defaut, conv)
+                )
+        valeurs = []
+        for ligne in lignes:
+            rangee = []
+            for attname, defaut, conv in colonnes:
+                if attname is None or attname not in ligne:
+                    rangee.append(defaut)
+                else:
+                    v = ligne[attname]
+                    rangee.append(conv(v) if conv is not None and v is not None else v)
+            valeurs.append(rangee)
+        with self.connexion.cursor() as curseur:
+            if self.connexion.vendor == "postgresql":
+                # COPY is PostgreSQL's bulk path: an order of magnitude above INSERTs.
+                with curseur.cursor.copy(self.copie) as copie:
+                    for rangee in valeurs:
+                        copie.write_row(rangee)
+            else:
+                curseur.executemany(self.sql, valeurs)
 
 
 class Erreurs:
@@ -147,7 +226,7 @@ class Rapport:
         )
 
 
-def _par_lots(elements: list, taille: int = TAILLE_LOT) -> Iterable[list]:
+def _par_lots(elements: list, taille: int = TAILLE_LOT) -> Iterable[list]:  # noqa: E302
     for debut in range(0, len(elements), taille):
         yield elements[debut : debut + taille]
 
@@ -248,14 +327,15 @@ def _verifier_et_ecrire(
         for cle, valeurs in valeurs_par_cle.items():
             ligne_bd = existants.get(cle)
             if ligne_bd is None:
-                nouveaux.append(modele(**valeurs, **importeur.valeurs_de_creation(valeurs)))
+                nouveaux.append({**valeurs, **importeur.valeurs_de_creation(valeurs)})
             elif tuple(valeurs[c] for c in champs) != ligne_bd[1:]:
                 modifies.append(modele(pk=ligne_bd[0], **valeurs))
             else:
                 rapport.inchanges += 1
         ecrits = 0
-        for lot in _par_lots(nouveaux):
-            modele.objects.bulk_create(lot)
+        inserer = Insertion(modele)
+        for lot in _par_lots(nouveaux, TAILLE_LOT_INSERTION):
+            inserer(lot)
             ecrits += len(lot)
             progression("Enregistrement", ecrits, len(nouveaux) + len(modifies))
         champs_maj = [c for c in champs if c != importeur.cle]
