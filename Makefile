@@ -41,6 +41,8 @@ test: system-deps install-dev lint
 
 bench: install-dev
 	$(BIN)/python bench/geographie.py
+	$(BIN)/python bench/import_historique.py
+	$(BIN)/python bench/dossier.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

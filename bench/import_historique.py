@@ -89,7 +89,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from parcours.imports.engine import importer
+    from parcours.imports import engine
     from parcours.organisation.enums import Role
     from parcours.organisation.models import Agent, LieuAccueil, Organisme, Unite
     from parcours.territoire.chargement import charger_geographie
@@ -131,7 +131,7 @@ def main() -> None:
     for type_ in ("assures", "accompagnements", "entretiens"):
         contenu = fichiers[type_].read_bytes()
         debut = time.perf_counter()
-        rapport = importer(type_, contenu, nom_fichier=fichiers[type_].name)
+        rapport = engine.importer(type_, contenu, nom_fichier=fichiers[type_].name)
         duree = time.perf_counter() - debut
         if not rapport.accepte:
             print(f"{type_} rejeté : {rapport.erreurs[:5]}")

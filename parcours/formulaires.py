@@ -5,6 +5,7 @@ produce DSFR groups (label, hint, error text). `FormulaireDsfr` adds the DSFR cl
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 
@@ -50,3 +51,14 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+def reporter_erreurs(form: forms.BaseForm, erreur: ValidationError) -> None:
+    """Show a business rule's refusal on the form: per field where it names one, else on top."""
+    if hasattr(erreur, "error_dict"):
+        for champ, liste in erreur.error_dict.items():
+            for e in liste:
+                form.add_error(champ if champ in form.fields else None, e.message)
+    else:
+        for message in erreur.messages:
+            form.add_error(None, message)

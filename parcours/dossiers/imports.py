@@ -44,17 +44,23 @@ def _par_lots(cles: Iterable[str]) -> Iterable[list[str]]:
 
 
 def _ids_des_nir(nirs: Iterable[str]) -> dict[str, int]:
-    """NIR → person id, for the NIRs a file mentions (normalised; invalid ones are skipped)."""
-    valides = set()
+    """Person id by NIR as written in the file, for the NIRs a file mentions.
+
+    A NIR found in the database is valid (only valid ones are stored); the others are checked
+    row by row, with their message, in `_AvecDates.assure`.
+    """
+    ecrits: dict[str, str] = {}
     for brut in nirs:
+        if brut in ecrits:
+            continue
         try:
-            valides.add(normaliser_nir(brut))
+            ecrits[brut] = normaliser_nir(brut)
         except NirInvalide:
             continue
-    ids: dict[str, int] = {}
-    for lot in _par_lots(valides):
-        ids.update(Assure.objects.filter(nir__in=lot).values_list("nir", "id"))
-    return ids
+    par_nir: dict[str, int] = {}
+    for lot in _par_lots(set(ecrits.values())):
+        par_nir.update(Assure.objects.filter(nir__in=lot).values_list("nir", "id"))
+    return {brut: par_nir[nir] for brut, nir in ecrits.items() if nir in par_nir}
 
 
 class _AvecDates(Importeur):
@@ -85,15 +91,16 @@ class _AvecDates(Importeur):
 
     def assure(self, ligne: dict[str, str], erreurs: Erreurs) -> int | None:
         brut = ligne.get("nir", "")
+        identifiant = self.assures.get(brut)
+        if identifiant is not None:
+            return identifiant
         try:
-            nir = normaliser_nir(brut)
+            normaliser_nir(brut)
         except NirInvalide as erreur:
             erreurs.ajouter("nir", str(erreur))
             return None
-        identifiant = self.assures.get(nir)
-        if identifiant is None:
-            erreurs.ajouter("nir", "aucune personne de ce NIR : importez d'abord assures.csv")
-        return identifiant
+        erreurs.ajouter("nir", "aucune personne de ce NIR : importez d'abord assures.csv")
+        return None
 
     def choix(
         self,
@@ -369,7 +376,7 @@ class SignalementsImporteur(_AvecDates):
         super().preparer(lignes)
         self.assures = _ids_des_nir(ligne["nir"] for ligne in lignes)
         self.communes: dict[int, str | None] = {}
-        for lot in _par_lots([str(i) for i in self.assures.values()]):
+        for lot in _par_lots(set(self.assures.values())):
             self.communes.update(Assure.objects.filter(pk__in=lot).values_list("id", "commune_id"))
         self.missions = dict(Mission.objects.values_list("code", "id"))
         self.routages: dict[str | None, tuple[int | None, int | None]] = {}

@@ -41,7 +41,11 @@ class Accompagnement(models.Model):
 
     ref = models.CharField("référence", max_length=40, unique=True)
     assure = models.ForeignKey(
-        Assure, on_delete=models.PROTECT, related_name="accompagnements", verbose_name="assuré·e"
+        Assure,
+        on_delete=models.PROTECT,
+        related_name="accompagnements",
+        verbose_name="assuré·e",
+        db_index=False,  # served by the (assure, date_debut) and (assure, unite) indexes
     )
     mission = models.ForeignKey(
         Mission, on_delete=models.PROTECT, related_name="accompagnements", verbose_name="mission"
@@ -59,7 +63,11 @@ class Accompagnement(models.Model):
         verbose_name="référent·e",
     )
     unite = models.ForeignKey(
-        Unite, on_delete=models.PROTECT, related_name="accompagnements", verbose_name="unité"
+        Unite,
+        on_delete=models.PROTECT,
+        related_name="accompagnements",
+        verbose_name="unité",
+        db_index=False,  # served by the (unite, date_fin) index
     )
     partage_avec = models.ManyToManyField(
         settings.AUTH_USER_MODEL,

@@ -21,7 +21,11 @@ class Entretien(models.Model):
 
     ref = models.CharField("référence", max_length=40, unique=True)
     assure = models.ForeignKey(
-        Assure, on_delete=models.PROTECT, related_name="entretiens", verbose_name="assuré·e"
+        Assure,
+        on_delete=models.PROTECT,
+        related_name="entretiens",
+        verbose_name="assuré·e",
+        db_index=False,  # served by the (assure, date) and (assure, unite) indexes
     )
     accompagnement = models.ForeignKey(
         Accompagnement,
@@ -30,6 +34,7 @@ class Entretien(models.Model):
         blank=True,
         related_name="entretiens",
         verbose_name="accompagnement",
+        db_index=False,  # served by the (accompagnement, date) index
     )
     date = models.DateField("date")
     mode = models.CharField("mode", max_length=20, choices=ModeEntretien.choices)
@@ -63,7 +68,11 @@ class Entretien(models.Model):
     annule = models.BooleanField("annulé", default=False)
     # The scope of the figure (DESIGN §3): the accompaniment's unit, else the agent's.
     unite = models.ForeignKey(
-        Unite, on_delete=models.PROTECT, related_name="entretiens", verbose_name="unité"
+        Unite,
+        on_delete=models.PROTECT,
+        related_name="entretiens",
+        verbose_name="unité",
+        db_index=False,  # served by the (unite, date) index
     )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
 

@@ -17,7 +17,11 @@ class Signalement(models.Model):
 
     ref = models.CharField("référence", max_length=40, unique=True)
     assure = models.ForeignKey(
-        Assure, on_delete=models.PROTECT, related_name="signalements", verbose_name="assuré·e"
+        Assure,
+        on_delete=models.PROTECT,
+        related_name="signalements",
+        verbose_name="assuré·e",
+        db_index=False,  # served by the (assure, date) and (assure, unite) indexes
     )
     date = models.DateField("date de réception")
     source = models.CharField("source", max_length=30, choices=SourceSignalement.choices)
@@ -47,6 +51,7 @@ class Signalement(models.Model):
         blank=True,
         related_name="signalements",
         verbose_name="unité destinataire",
+        db_index=False,  # served by the (unite, statut, date) index
     )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,

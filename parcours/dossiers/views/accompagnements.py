@@ -21,7 +21,7 @@ from parcours.dossiers.forms import (
     ReponseForm,
 )
 from parcours.dossiers.models import Accompagnement
-from parcours.dossiers.views.signalements import _erreurs_dans_le_formulaire
+from parcours.formulaires import reporter_erreurs
 from parcours.organisation.enums import Role
 
 DELAI_SANS_CONTACT = 45
@@ -82,7 +82,7 @@ def accompagnement_ouvrir(request, pk: int):
                 assure, acting_user=user, **form.cleaned_data
             )
         except actions.RegleMetier as erreur:
-            _erreurs_dans_le_formulaire(form, erreur)
+            reporter_erreurs(form, erreur)
         else:
             messages.success(request, "Accompagnement ouvert.")
             return redirect("dossiers:accompagnement", pk=accompagnement.pk)
@@ -135,7 +135,7 @@ def accompagnement(request, pk: int):
             except actions.ConflitDeVersion as conflit:
                 form.add_error(None, str(conflit))
             except actions.RegleMetier as erreur:
-                _erreurs_dans_le_formulaire(form, erreur)
+                reporter_erreurs(form, erreur)
             else:
                 messages.success(request, message)
                 return redirect("dossiers:accompagnement", pk=acc.pk)
@@ -212,7 +212,7 @@ def entretien_rapide(request, pk: int):
                 assure, acting_user=user, accompagnement=acc, **form.cleaned_data
             )
         except actions.RegleMetier as erreur:
-            _erreurs_dans_le_formulaire(form, erreur)
+            reporter_erreurs(form, erreur)
         else:
             messages.success(
                 request,

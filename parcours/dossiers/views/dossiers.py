@@ -13,7 +13,7 @@ from parcours.dossiers.enums import PartieDossier
 from parcours.dossiers.forms import AssureForm, EntretienForm, RechercheForm
 from parcours.dossiers.models import Accompagnement, Entretien, JournalAcces
 from parcours.dossiers.recherche import rechercher
-from parcours.dossiers.views.signalements import _erreurs_dans_le_formulaire
+from parcours.formulaires import reporter_erreurs
 
 
 def recherche(request):
@@ -141,7 +141,7 @@ def assure_modifier(request, pk: int):
                 form.add_error(None, str(conflit))
                 actuel = conflit.objet
             except actions.RegleMetier as erreur:
-                _erreurs_dans_le_formulaire(form, erreur)
+                reporter_erreurs(form, erreur)
             else:
                 messages.success(request, "Identité et situation enregistrées.")
                 return redirect("dossiers:dossier", pk=assure.pk)

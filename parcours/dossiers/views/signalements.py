@@ -11,6 +11,7 @@ from parcours.dossiers import actions, perms
 from parcours.dossiers.enums import PartieDossier, StatutSignalement
 from parcours.dossiers.forms import IntakeForm, TriageForm
 from parcours.dossiers.models import Assure, Signalement
+from parcours.formulaires import reporter_erreurs
 from parcours.lib.nir import masquer_nir
 from parcours.organisation.enums import Role
 
@@ -153,7 +154,7 @@ def signalement(request, pk: int):
                     mode=donnees["mode"] or "TELEPHONE",
                 )
             except actions.RegleMetier as erreur:
-                _erreurs_dans_le_formulaire(form, erreur)
+                reporter_erreurs(form, erreur)
             else:
                 messages.success(request, f"Signalement traité : {sig.get_statut_display()}.")
                 if sig.accompagnement_id:
@@ -173,13 +174,3 @@ def signalement(request, pk: int):
             "url_liste": reverse("dossiers:signalements"),
         },
     )
-
-
-def _erreurs_dans_le_formulaire(form, erreur: actions.RegleMetier) -> None:
-    if hasattr(erreur, "error_dict"):
-        for champ, liste in erreur.error_dict.items():
-            for e in liste:
-                form.add_error(champ if champ in form.fields else None, e.message)
-    else:
-        for message in erreur.messages:
-            form.add_error(None, message)
