@@ -21,7 +21,7 @@ from parcours.dossiers.enums import (
     StatutSignalement,
 )
 from parcours.dossiers.models import Accompagnement, Assure, Entretien, Mission, Signalement
-from parcours.imports.engine import Erreurs, Importeur, enregistrer
+from parcours.imports.engine import Erreurs, Importeur, enregistrer, lire_par_cles
 from parcours.lib.csvlecture import lire_booleen, lire_date
 from parcours.lib.nir import NirInvalide, normaliser_nir
 from parcours.lib.texte import normaliser
@@ -43,6 +43,13 @@ def _par_lots(cles: Iterable[str]) -> Iterable[list[str]]:
         yield cles[debut : debut + LOT]
 
 
+def _en_date(valeur: date | str | None) -> date | None:
+    """A date read by plain SQL: a date on PostgreSQL, ISO text on SQLite."""
+    if valeur is None or isinstance(valeur, date):
+        return valeur
+    return date.fromisoformat(valeur)
+
+
 def _ids_des_nir(nirs: Iterable[str]) -> dict[str, int]:
     """Person id by NIR as written in the file, for the NIRs a file mentions.
 
@@ -57,9 +64,7 @@ def _ids_des_nir(nirs: Iterable[str]) -> dict[str, int]:
             ecrits[brut] = normaliser_nir(brut)
         except NirInvalide:
             continue
-    par_nir: dict[str, int] = {}
-    for lot in _par_lots(set(ecrits.values())):
-        par_nir.update(Assure.objects.filter(nir__in=lot).values_list("nir", "id"))
+    par_nir = dict(lire_par_cles(Assure, "nir", ["id"], set(ecrits.values())))
     return {brut: par_nir[nir] for brut, nir in ecrits.items() if nir in par_nir}
 
 
@@ -277,12 +282,15 @@ class EntretiensImporteur(_AvecDates):
         super().preparer(lignes)
         self.assures = _ids_des_nir(ligne["nir"] for ligne in lignes)
         refs = {ligne["accompagnement"] for ligne in lignes if ligne["accompagnement"]}
-        self.accompagnements: dict[str, tuple] = {}
-        for lot in _par_lots(refs):
-            for ref, *reste in Accompagnement.objects.filter(ref__in=lot).values_list(
-                "ref", "id", "assure_id", "unite_id", "date_debut", "date_fin"
-            ):
-                self.accompagnements[ref] = tuple(reste)
+        self.accompagnements = {
+            ref: (pk, assure, unite, _en_date(debut), _en_date(fin))
+            for ref, pk, assure, unite, debut, fin in lire_par_cles(
+                Accompagnement,
+                "ref",
+                ["id", "assure_id", "unite_id", "date_debut", "date_fin"],
+                refs,
+            )
+        }
         self.agents = {
             m: (pk, unite)
             for m, pk, unite in Agent.objects.values_list("matricule", "id", "unite_id")

@@ -226,19 +226,30 @@ class Rapport:
         )
 
 
-def _cles_existantes(modele: type[models.Model], cle: str, cles: list[str]) -> list[str]:
-    """Which of `cles` are already stored: a plain SQL IN per batch, without the ORM's
-    per-value work, since a first import of a big file finds none."""
+def lire_par_cles(
+    modele: type[models.Model], cle: str, colonnes: list[str], cles: Iterable[str]
+) -> list[tuple]:
+    """Rows (cle, *colonnes) whose `cle` is among `cles`, as the database returns them.
+
+    Plain SQL per batch, without the ORM's per-value work: a big first import looks up hundreds
+    of thousands of keys. PostgreSQL gets one array parameter (`= ANY`), the others an IN list.
+    Meant for text and integer columns, which come back unconverted.
+    """
     connexion = connections[router.db_for_read(modele)]
     table = connexion.ops.quote_name(modele._meta.db_table)
-    colonne = connexion.ops.quote_name(modele._meta.get_field(cle).column)
-    trouvees = []
+    noms = [cle, *colonnes]
+    selection = ", ".join(connexion.ops.quote_name(modele._meta.get_field(c).column) for c in noms)
+    colonne_cle = connexion.ops.quote_name(modele._meta.get_field(cle).column)
+    lignes = []
     with connexion.cursor() as curseur:
-        for lot in _par_lots(cles, TAILLE_LOT_INSERTION):
-            marques = ", ".join(["%s"] * len(lot))
-            curseur.execute(f"SELECT {colonne} FROM {table} WHERE {colonne} IN ({marques})", lot)
-            trouvees.extend(r[0] for r in curseur.fetchall())
-    return trouvees
+        for lot in _par_lots(list(cles), TAILLE_LOT_INSERTION):
+            if connexion.vendor == "postgresql":
+                condition, parametres = f"{colonne_cle} = ANY(%s)", [lot]
+            else:
+                condition, parametres = f"{colonne_cle} IN ({', '.join(['%s'] * len(lot))})", lot
+            curseur.execute(f"SELECT {selection} FROM {table} WHERE {condition}", parametres)
+            lignes.extend(curseur.fetchall())
+    return lignes
 
 
 def _par_lots(elements: list, taille: int = TAILLE_LOT) -> Iterable[list]:
@@ -333,7 +344,8 @@ def _verifier_et_ecrire(
     rang_cle = champs.index(importeur.cle)
     with transaction.atomic():
         existants: dict[str, tuple] = {}
-        for cles in _par_lots(_cles_existantes(modele, importeur.cle, list(valeurs_par_cle))):
+        deja = [r[0] for r in lire_par_cles(modele, importeur.cle, [], valeurs_par_cle)]
+        for cles in _par_lots(deja):
             for ligne_bd in modele.objects.filter(**{f"{importeur.cle}__in": cles}).values_list(
                 "pk", *champs
             ):
