@@ -62,3 +62,11 @@ def reporter_erreurs(form: forms.BaseForm, erreur: ValidationError) -> None:
     else:
         for message in erreur.messages:
             form.add_error(None, message)
+
+
+def rafraichir_version(form: forms.BaseForm, version: int) -> None:
+    """After a conflict, the form carries the current version: the person who was told can
+    compare, then save their input deliberately."""
+    donnees = form.data.copy()
+    donnees[form.add_prefix("version")] = str(version)
+    form.data = donnees

@@ -21,7 +21,7 @@ def activite_du_jour(user) -> dict:
     if perms.can_read_accompagnements(user):
         en_cours = perms.accompagnements_visible_to(user).en_cours()
         if user.role == Role.ASS:
-            en_cours = en_cours.filter(referent=user)
+            en_cours = en_cours.de_l_agent(user)
         suivis = en_cours.avec_suivi(aujourd_hui)
         activite["en_cours"] = en_cours.count()
         activite["sans_contact"] = suivis.sans_contact_depuis(

@@ -188,6 +188,7 @@ def trier_signalement(
     mission: Mission | None = None,
     referent: Agent | None = None,
     mode: str = ModeEntretien.TELEPHONE,
+    lieu_accueil: LieuAccueil | None = None,
 ) -> Signalement:
     """End the triage: open an accompaniment, record a one-off intervention, or send away."""
     courant = Signalement.objects.select_for_update().get(pk=signalement.pk)
@@ -218,6 +219,7 @@ def trier_signalement(
             accompagnement=None,
             date=aujourd_hui,
             mode=mode,
+            lieu_accueil=lieu_accueil,
             unite=unite,
         )
     elif statut == StatutSignalement.ORIENTE_AILLEURS:

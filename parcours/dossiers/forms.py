@@ -204,6 +204,11 @@ class TriageForm(FormulaireDsfr):
         initial=ModeEntretien.TELEPHONE,
         required=False,
     )
+    lieu_accueil = forms.ModelChoiceField(
+        label="Lieu d'accueil (intervention ponctuelle au lieu d'accueil)",
+        queryset=LieuAccueil.objects.none(),
+        required=False,
+    )
     motif_decision = forms.CharField(
         label="Orienté vers / motif",
         help_text="vers quel service la personne est orientée, ou pourquoi la demande sort du "
@@ -215,6 +220,9 @@ class TriageForm(FormulaireDsfr):
     def __init__(self, *args, unite_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["referent"].queryset = _agents_de_l_unite(unite_id)
+        self.fields["lieu_accueil"].queryset = LieuAccueil.objects.actifs().filter(
+            unite_id=unite_id
+        )
 
 
 class OuvertureForm(FormulaireDsfr):
@@ -316,7 +324,7 @@ class ReponseForm(FormulaireDsfr):
 
 class RechercheForm(FormulaireDsfr):
     q = forms.CharField(
-        label="Nom, prénom ou NIR",
+        label="Nom (suivi du prénom) ou NIR",
         max_length=100,
         help_text="le début du nom suffit, sans se soucier des accents : « lefe » trouve Lefèvre",
     )

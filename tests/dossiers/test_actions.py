@@ -1,6 +1,7 @@
 """Business rules of the dossiers: routing, triage, duplicates, closing, interviews, races."""
 
 import datetime
+import re
 import threading
 
 import pytest
@@ -20,7 +21,7 @@ from tests.dossiers.factories import (
     creer_missions,
     mission,
 )
-from tests.factories import AgentFactory, SecteurFactory
+from tests.factories import AgentFactory, LieuAccueilFactory, SecteurFactory
 from tests.personas import creer_personas
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +133,26 @@ def test_triage_intervention_ponctuelle(p):
         p.unite,
         AUJOURD_HUI,
     )
+
+
+def test_triage_intervention_ponctuelle_at_a_reception_place_names_it(p):
+    sig = SignalementFactory(unite=p.unite)
+    with pytest.raises(actions.RegleMetier, match="lieu d'accueil"):
+        actions.trier_signalement(
+            sig,
+            acting_user=p.chloe,
+            statut=StatutSignalement.INTERVENTION_PONCTUELLE,
+            mode=ModeEntretien.LIEU_ACCUEIL,
+        )
+    lieu = LieuAccueilFactory(unite=p.unite)
+    sig = actions.trier_signalement(
+        sig,
+        acting_user=p.chloe,
+        statut=StatutSignalement.INTERVENTION_PONCTUELLE,
+        mode=ModeEntretien.LIEU_ACCUEIL,
+        lieu_accueil=lieu,
+    )
+    assert sig.entretien.lieu_accueil == lieu
 
 
 def test_triage_oriented_elsewhere_records_where(p):
@@ -423,6 +444,15 @@ def test_identity_edit_conflict_keeps_the_second_persons_input(client, p):
     assert "06 11 11 11 11" in contenu  # the current version is shown
     assure.refresh_from_db()
     assert assure.telephone == "06 11 11 11 11"
+    # Having seen the current version, Bastien saves his input deliberately: it goes through.
+    nouvelle_version = re.search(r'name="version" value="(\d+)"', contenu).group(1)
+    assert int(nouvelle_version) == assure.version
+    reponse = client.post(
+        url, {**commun, "version": nouvelle_version, "telephone": "06 22 22 22 22"}
+    )
+    assert reponse.status_code == 302
+    assure.refresh_from_db()
+    assert assure.telephone == "06 22 22 22 22"
 
 
 def test_change_history_records_who_changed_what(p):

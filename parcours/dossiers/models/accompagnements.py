@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
@@ -18,6 +18,13 @@ class AccompagnementQuerySet(models.QuerySet):
 
     def clos(self) -> "AccompagnementQuerySet":
         return self.filter(date_fin__isnull=False)
+
+    def de_l_agent(self, agent) -> "AccompagnementQuerySet":
+        """Those an agent follows: as referent, or shared with them."""
+        partages = Accompagnement.partage_avec.through.objects.filter(
+            accompagnement_id=OuterRef("pk"), agent_id=agent.pk
+        )
+        return self.filter(Q(referent=agent) | Exists(partages))
 
     def avec_suivi(self, aujourd_hui: date) -> "AccompagnementQuerySet":
         """Annotate the last contact (last interview held, else the opening) and the number of

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,7 +20,7 @@ from parcours.dossiers.forms import (
     ReponseForm,
 )
 from parcours.dossiers.models import Accompagnement
-from parcours.formulaires import reporter_erreurs
+from parcours.formulaires import rafraichir_version, reporter_erreurs
 from parcours.organisation.enums import Role
 
 DELAI_SANS_CONTACT = 45
@@ -36,10 +35,7 @@ def mes_accompagnements(request):
     form = FiltreAccompagnementsForm(request.GET or None)
     liste = perms.accompagnements_visible_to(user)
     if user.role == Role.ASS:
-        partages = Accompagnement.partage_avec.through.objects.filter(
-            accompagnement_id=OuterRef("pk"), agent_id=user.pk
-        )
-        liste = liste.filter(Q(referent=user) | Exists(partages))
+        liste = liste.de_l_agent(user)
     liste = liste.avec_suivi(aujourd_hui).select_related("assure", "mission", "referent")
     statut = "en_cours"
     if form.is_valid():
@@ -134,6 +130,7 @@ def accompagnement(request, pk: int):
                 message = _enregistrer(quel, acc, user, form.cleaned_data)
             except actions.ConflitDeVersion as conflit:
                 form.add_error(None, str(conflit))
+                rafraichir_version(form, conflit.objet.version)
             except actions.RegleMetier as erreur:
                 reporter_erreurs(form, erreur)
             else:

@@ -13,7 +13,7 @@ from parcours.dossiers.enums import PartieDossier
 from parcours.dossiers.forms import AssureForm, EntretienForm, RechercheForm
 from parcours.dossiers.models import Accompagnement, Entretien, JournalAcces
 from parcours.dossiers.recherche import rechercher
-from parcours.formulaires import reporter_erreurs
+from parcours.formulaires import rafraichir_version, reporter_erreurs
 
 
 def recherche(request):
@@ -140,6 +140,7 @@ def assure_modifier(request, pk: int):
             except actions.ConflitDeVersion as conflit:
                 form.add_error(None, str(conflit))
                 actuel = conflit.objet
+                rafraichir_version(form, actuel.version)
             except actions.RegleMetier as erreur:
                 reporter_erreurs(form, erreur)
             else:

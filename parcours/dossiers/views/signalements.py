@@ -152,6 +152,7 @@ def signalement(request, pk: int):
                     mission=donnees["mission"],
                     referent=donnees["referent"],
                     mode=donnees["mode"] or "TELEPHONE",
+                    lieu_accueil=donnees["lieu_accueil"],
                 )
             except actions.RegleMetier as erreur:
                 reporter_erreurs(form, erreur)
