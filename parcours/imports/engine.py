@@ -354,7 +354,8 @@ def _verifier_et_ecrire(
         for cle, valeurs in valeurs_par_cle.items():
             ligne_bd = existants.get(cle)
             if ligne_bd is None:
-                nouveaux.append({**valeurs, **importeur.valeurs_de_creation(valeurs)})
+                creation = importeur.valeurs_de_creation(valeurs)
+                nouveaux.append({**valeurs, **creation} if creation else valeurs)
             elif tuple(valeurs[c] for c in champs) != ligne_bd[1:]:
                 modifies.append(modele(pk=ligne_bd[0], **valeurs))
             else:
