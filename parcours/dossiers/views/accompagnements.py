@@ -224,11 +224,17 @@ def entretien_rapide(request, pk: int):
     return redirect("dossiers:dossier", pk=assure.pk)
 
 
+def _accompagnement_a_modifier(request, pk: int) -> Accompagnement:
+    """The accompaniment a POST changes, if the user may write it (404 / 403 otherwise)."""
+    acc = perms.get_accompagnement_for_user(request.user, pk)
+    if request.method != "POST" or not perms.can_write_accompagnement(request.user, acc):
+        raise PermissionDenied
+    return acc
+
+
 def action_basculer(request, pk: int, action_id: int):
     user = request.user
-    acc = perms.get_accompagnement_for_user(user, pk)
-    if request.method != "POST" or not perms.can_write_accompagnement(user, acc):
-        raise PermissionDenied
+    acc = _accompagnement_a_modifier(request, pk)
     action = get_object_or_404(acc.actions, pk=action_id)
     actions.marquer_action(action, acting_user=user, faite=not action.faite)
     return redirect("dossiers:accompagnement", pk=acc.pk)
@@ -236,9 +242,7 @@ def action_basculer(request, pk: int, action_id: int):
 
 def objectif_basculer(request, pk: int, objectif_id: int):
     user = request.user
-    acc = perms.get_accompagnement_for_user(user, pk)
-    if request.method != "POST" or not perms.can_write_accompagnement(user, acc):
-        raise PermissionDenied
+    acc = _accompagnement_a_modifier(request, pk)
     objectif = get_object_or_404(acc.objectifs, pk=objectif_id)
     actions.marquer_objectif(objectif, acting_user=user, atteint=not objectif.atteint)
     return redirect("dossiers:accompagnement", pk=acc.pk)
@@ -246,9 +250,7 @@ def objectif_basculer(request, pk: int, objectif_id: int):
 
 def orientation_reponse(request, pk: int, orientation_id: int):
     user = request.user
-    acc = perms.get_accompagnement_for_user(user, pk)
-    if request.method != "POST" or not perms.can_write_accompagnement(user, acc):
-        raise PermissionDenied
+    acc = _accompagnement_a_modifier(request, pk)
     orientation = get_object_or_404(acc.orientations, pk=orientation_id)
     form = ReponseForm(request.POST, prefix="reponse")
     if form.is_valid():
@@ -265,9 +267,7 @@ def orientation_reponse(request, pk: int, orientation_id: int):
 
 def accompagnement_rouvrir(request, pk: int):
     user = request.user
-    acc = perms.get_accompagnement_for_user(user, pk)
-    if request.method != "POST" or not perms.can_write_accompagnement(user, acc):
-        raise PermissionDenied
+    acc = _accompagnement_a_modifier(request, pk)
     try:
         actions.rouvrir_accompagnement(
             acc, acting_user=user, version=int(request.POST.get("version", 0))
