@@ -7,9 +7,9 @@ written).
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from parcours.imports.engine import REGISTRE, importer
+from parcours.lib.progression import Barres
 
 
 class Command(BaseCommand):
@@ -29,25 +29,9 @@ class Command(BaseCommand):
             contenu = fichier.read_bytes()
         except OSError as erreur:
             raise CommandError(f"lecture impossible de {fichier} : {erreur.strerror}") from None
-        barres: dict[str, tqdm] = {}
-
-        def progression(etape: str, fait: int, total: int) -> None:
-            if options["verbosity"] == 0:
-                return
-            barre = barres.get(etape)
-            if barre is None:
-                for autre in barres.values():
-                    autre.close()
-                barre = barres[etape] = tqdm(
-                    total=total, desc=etape, unit=" lignes", file=self.stderr, leave=False
-                )
-            barre.total = total
-            barre.n = fait
-            barre.refresh()
-
+        progression = Barres(self.stderr, actif=options["verbosity"] > 0)
         rapport = importer(type, contenu, nom_fichier=fichier.name, progression=progression)
-        for barre in barres.values():
-            barre.close()
+        progression.fermer()
         for avertissement in rapport.avertissements:
             self.stderr.write(self.style.WARNING(f"Avertissement : {avertissement}"))
         if not rapport.accepte:

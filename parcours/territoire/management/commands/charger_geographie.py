@@ -3,8 +3,8 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from parcours.lib.progression import Barres
 from parcours.territoire.chargement import charger_geographie
 from parcours.territoire.models import Commune
 
@@ -30,27 +30,15 @@ class Command(BaseCommand):
         if si_absente and deja.exists():
             self.stdout.write("Géographie déjà chargée : rien à faire.")
             return
-        barres: dict[str, tqdm] = {}
-
-        def progression(etape: str, fait: int, total: int) -> None:
-            if verbosity == 0:
-                return
-            barre = barres.get(etape)
-            if barre is None:
-                barre = barres[etape] = tqdm(
-                    total=total, desc=etape, unit=" lignes", file=self.stderr, leave=True
-                )
-            barre.total = total
-            barre.n = fait
-            barre.refresh()
-            if fait >= total:
-                barre.close()
+        progression = Barres(self.stderr, actif=verbosity > 0)
 
         debut = time.perf_counter()
         try:
             bilan = charger_geographie(region=region, progression=progression)
         except ValueError as erreur:
             raise CommandError(str(erreur)) from None
+        finally:
+            progression.fermer()
         duree = time.perf_counter() - debut
         self.stdout.write(
             self.style.SUCCESS(
