@@ -4,7 +4,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from parcours.dossiers import perms
-from parcours.dossiers.enums import StatutSignalement
 from parcours.dossiers.views.accompagnements import DELAI_SANS_CONTACT
 from parcours.organisation.enums import Role
 
@@ -12,9 +11,7 @@ from parcours.organisation.enums import Role
 def activite_du_jour(user) -> dict:
     aujourd_hui = timezone.localdate()
     activite = {"delai": DELAI_SANS_CONTACT}
-    a_traiter = perms.signalements_visible_to(user).filter(
-        statut=StatutSignalement.A_TRAITER, unite_id=user.unite_id
-    )
+    a_traiter = perms.signalements_visible_to(user).a_traiter().filter(unite_id=user.unite_id)
     if user.role == Role.ASS:
         a_traiter = a_traiter.filter(Q(agent=user) | Q(agent__isnull=True))
     activite["a_traiter"] = a_traiter.count()

@@ -405,16 +405,6 @@ def enregistrer_entretien(
 
 
 @transaction.atomic
-def annuler_entretien(entretien: Entretien, *, acting_user: Agent) -> Entretien:
-    entretien.annule = True
-    entretien.save(update_fields=["annule"])
-    return entretien
-
-
-# Action plan and orientations -----------------------------------------------------------------
-
-
-@transaction.atomic
 def ajouter_objectif(
     accompagnement: Accompagnement, *, acting_user: Agent, libelle: str
 ) -> Objectif:
@@ -490,11 +480,3 @@ def enregistrer_reponse(
     orientation.date_reponse = date_reponse
     orientation.save(update_fields=["reponse", "date_reponse"])
     return orientation
-
-
-@transaction.atomic
-def partager_accompagnement(
-    accompagnement: Accompagnement, *, acting_user: Agent, agents: list[Agent]
-) -> Accompagnement:
-    accompagnement.partage_avec.set([a for a in agents if a.unite_id == accompagnement.unite_id])
-    return accompagnement

@@ -15,11 +15,6 @@ def can_administer(user) -> bool:
     return _role(user) == Role.ADMIN
 
 
-def can_import_organisation(user) -> bool:
-    """Importing organismes, units, reception places and agents is configuration."""
-    return _role(user) == Role.ADMIN
-
-
 def can_view_lieux_accueil(user) -> bool:
     return _role(user) in (Role.ASS, Role.CSAM, Role.CADRE, Role.PILOTAGE, Role.ADMIN)
 

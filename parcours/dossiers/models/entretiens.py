@@ -12,9 +12,6 @@ class EntretienQuerySet(models.QuerySet):
     def realises(self) -> "EntretienQuerySet":
         return self.filter(annule=False)
 
-    def interventions_ponctuelles(self) -> "EntretienQuerySet":
-        return self.filter(accompagnement__isnull=True)
-
 
 class Entretien(models.Model):
     """One interview; without accompaniment, an « intervention ponctuelle »."""

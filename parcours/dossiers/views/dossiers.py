@@ -42,7 +42,8 @@ class Evenement:
     objet: object = None
 
 
-def _chronologie(assure, user, accompagnements, entretiens, signalements, orientations):
+def _chronologie(accompagnements, entretiens, signalements, orientations) -> list[Evenement]:
+    """Everything that happened to the person, latest first."""
     evenements = []
     for s in signalements:
         evenements.append(
@@ -111,9 +112,7 @@ def dossier(request, pk: int):
             "ouverts": ouverts,
             "entretiens": entretiens,
             "notes_lisibles": notes_lisibles,
-            "chronologie": _chronologie(
-                assure, user, accompagnements, entretiens, signalements, orientations
-            ),
+            "chronologie": _chronologie(accompagnements, entretiens, signalements, orientations),
             "lit_accompagnements": lit_accompagnements,
             "form_entretien": form_entretien,
             "peut_ouvrir": perms.can_open_accompagnement(user, assure),

@@ -82,9 +82,13 @@ def signalement_nouveau(request):
                     return redirect("dossiers:signalement", pk=signalement.pk)
     else:
         form = IntakeForm()
-    visibles = {
-        a.pk for a in perms.assures_visible_to(user).filter(pk__in=[h.pk for h in homonymes])
-    }
+    visibles = set()
+    if homonymes:
+        visibles = set(
+            perms.assures_visible_to(user)
+            .filter(pk__in=[h.pk for h in homonymes])
+            .values_list("pk", flat=True)
+        )
     homonymes_affiches = [
         {"nir": masquer_nir(h.nir), "visible": h.pk in visibles, "pk": h.pk} for h in homonymes
     ]
