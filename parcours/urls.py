@@ -10,5 +10,6 @@ urlpatterns = [
     path("imports/", include("parcours.imports.urls")),
     path("", include("parcours.dossiers.urls")),
     path("territoire/", include("parcours.territoire.urls")),
+    path("statistiques/", include("parcours.statistiques.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,16 +12,15 @@ The uploaded file holds personal data: it is deleted as soon as the import ends.
 import json
 import logging
 import os
-import threading
 import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
 
 from parcours.imports.engine import importer
 from parcours.imports.enums import StatutImport
 from parcours.imports.models import Import
+from parcours.lib import taches
 
 logger = logging.getLogger(__name__)
 INTERVALLE_ECRITURE = 0.3  # seconds between two writes of the progress file
@@ -123,22 +122,6 @@ def executer(journal_id: int) -> None:
         _nettoyer(journal)
 
 
-def _executer_en_arriere_plan(journal_id: int) -> None:
-    """A thread has its own database connection: opened here, closed at the end."""
-    try:
-        executer(journal_id)
-    finally:
-        connection.close()
-
-
 def lancer(journal: Import) -> None:
-    """Start the import: in a background thread, or right away where settings say so (tests)."""
-    if settings.PARCOURS_IMPORTS_EN_ARRIERE_PLAN:
-        threading.Thread(
-            target=_executer_en_arriere_plan,
-            args=(journal.pk,),
-            name=f"import-{journal.pk}",
-            daemon=True,
-        ).start()
-    else:
-        executer(journal.pk)
+    """Start the import in the background (in line where settings say so: tests)."""
+    taches.lancer(f"import-{journal.pk}", executer, journal.pk)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from parcours.dossiers import perms as dossiers_perms
 from parcours.imports import perms as imports_perms
 from parcours.organisation import perms
+from parcours.statistiques import perms as statistiques_perms
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,12 @@ def menu_for(user) -> list[Entree]:
         entrees.append(Entree(libelle, reverse("dossiers:signalements"), "signalements"))
     if dossiers_perms.can_view_dossiers(user):
         entrees.append(Entree("Rechercher", reverse("dossiers:recherche"), "recherche"))
+    if statistiques_perms.can_view_statistiques(user):
+        entrees.append(
+            Entree("Statistiques", reverse("statistiques:tableau_de_bord"), "tableau_de_bord")
+        )
+    if statistiques_perms.can_manage_rapports(user):
+        entrees.append(Entree("Rapport annuel", reverse("statistiques:rapports"), "rapports"))
     if perms.can_view_lieux_accueil(user):
         entrees.append(Entree("Lieux d'accueil", reverse("lieux_accueil"), "lieux_accueil"))
     if perms.can_view_equipe(user):

@@ -22,7 +22,7 @@ try:
     # Number of reverse proxies in front of the application (for the lock-out by address).
     PARCOURS_PROXY_COUNT = env_int("PARCOURS_PROXY_COUNT", 0)
     # Imports run in a background thread of the web process (false: in the request).
-    PARCOURS_IMPORTS_EN_ARRIERE_PLAN = env_bool("PARCOURS_IMPORTS_EN_ARRIERE_PLAN", True)
+    PARCOURS_TACHES_EN_ARRIERE_PLAN = env_bool("PARCOURS_TACHES_EN_ARRIERE_PLAN", True)
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
 
@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "parcours.organisation",
     "parcours.imports",
     "parcours.dossiers",
+    "parcours.statistiques",
 ]
 
 MIDDLEWARE = [
@@ -102,7 +103,9 @@ DATABASES = {"default": database_from_url(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 if DATABASE_REPLICA_URL:
+    # Statistics read from the replica (parcours.statistiques.requetes.connexion_statistiques).
     DATABASES["replica"] = database_from_url(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisation.Agent"

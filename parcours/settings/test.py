@@ -9,7 +9,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 AXES_ENABLED = True
 DEMO = False
 # Tests run imports in the request: a thread would not see the test's transaction.
-PARCOURS_IMPORTS_EN_ARRIERE_PLAN = False
+PARCOURS_TACHES_EN_ARRIERE_PLAN = False
 # Static files straight from the installed packages (no collectstatic needed).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

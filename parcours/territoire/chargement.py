@@ -131,7 +131,14 @@ def _lire_referentiel(region: str | None) -> _Referentiel:
         code_departement_par_id[d["id"]] = d["code"]
         chef_lieu_id_par_departement[d["code"]] = d["chef_lieu_id"]
         if region is None or code_region == region:
-            departements.append(Departement(code=d["code"], nom=d["nom"], region_id=code_region))
+            departements.append(
+                Departement(
+                    code=d["code"],
+                    nom=d["nom"],
+                    type_nom=int(d["type_nom"] or 0),
+                    region_id=code_region,
+                )
+            )
     retenus = {d.code for d in departements}
 
     cantons = [
@@ -379,7 +386,13 @@ def charger_geographie(
     ]
     with transaction.atomic():
         _upsert(Region, ref.regions, ["nom"], progression, "Régions")
-        _upsert(Departement, ref.departements, ["nom", "region"], progression, "Départements")
+        _upsert(
+            Departement,
+            ref.departements,
+            ["nom", "type_nom", "region"],
+            progression,
+            "Départements",
+        )
         _upsert(
             Canton,
             cantons,

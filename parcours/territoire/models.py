@@ -22,9 +22,16 @@ class Region(models.Model):
         return f"{self.nom} ({self.code})"
 
 
+# The INSEE « type de nom en clair » (TNCC) gives the article: « du Tarn-et-Garonne ».
+_DE_PAR_TYPE_NOM = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'", 6: "des "}
+
+
 class Departement(models.Model):
     code = models.CharField("code INSEE", max_length=3, primary_key=True)
     nom = models.CharField("nom", max_length=100)
+    type_nom = models.PositiveSmallIntegerField(
+        "type de nom (TNCC)", default=0, help_text="article du nom, codé par l'INSEE"
+    )
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="departements", verbose_name="région"
     )
@@ -36,6 +43,11 @@ class Departement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nom} ({self.code})"
+
+    @property
+    def nom_avec_de(self) -> str:
+        """« du Tarn-et-Garonne », « de la Haute-Garonne », « de l'Ariège », « des Landes »."""
+        return _DE_PAR_TYPE_NOM.get(self.type_nom, "de ") + self.nom
 
 
 class Canton(models.Model):

@@ -18,7 +18,7 @@ from tests.factories import AgentFactory, RegionFactory
 
 @pytest.mark.django_db(transaction=True)
 def test_upload_runs_in_a_background_thread(client, settings, tmp_path):
-    settings.PARCOURS_IMPORTS_EN_ARRIERE_PLAN = True
+    settings.PARCOURS_TACHES_EN_ARRIERE_PLAN = True
     settings.VAR_DIR = tmp_path
     RegionFactory(code="76")
     client.force_login(AgentFactory(matricule="adele", role=Role.ADMIN, unite=None))
