@@ -84,10 +84,11 @@ def _filtres(request):
         initial={"annee": annees[0]},
     )
     annee, departement, unite = annees[0], None, None
-    if form.is_bound and form.is_valid():
-        annee = form.cleaned_data["annee"]
-        departement = form.cleaned_data["departement"] or None
-        unite = form.cleaned_data["unite"] or None
+    if form.is_bound:
+        form.is_valid()  # a field that is wrong falls back to its default, the others hold
+        annee = form.cleaned_data.get("annee") or annee
+        departement = form.cleaned_data.get("departement") or None
+        unite = form.cleaned_data.get("unite") or None
     perimetre = perms.perimetre_for(user, departement, unite)
     return form, annee, perimetre
 

@@ -1,0 +1,114 @@
+"""The annual report: the `rapport_annuel` command in its four formats, the PDF read back."""
+
+import io
+import json
+import subprocess
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from tests.statistiques.jeu import creer_jeu
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def jeu():
+    return creer_jeu()
+
+
+def _commande(tmp_path, format, *options):
+    sortie = tmp_path / f"rapport.{format}"
+    call_command(
+        "rapport_annuel",
+        "--organisme=CARSAT-JEU",
+        "--annee=2025",
+        f"--format={format}",
+        f"--sortie={sortie}",
+        *options,
+        stdout=io.StringIO(),
+    )
+    return sortie
+
+
+def _pages(pdf) -> list[str]:
+    texte = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return texte.split("\f")[:-1]
+
+
+def test_the_pdf_has_one_page_per_departement_with_its_figures(jeu, tmp_path):
+    pdf = _commande(tmp_path, "pdf", "--role=cadre")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    pages = _pages(pdf)
+    departements = [p for p in pages if "LES INTERVENTIONS —" in p]
+    assert len(departements) == 2  # one page per département of the Carsat, no more
+    haute_garonne, tarn_et_garonne = departements
+    assert "HAUTE-GARONNE (31)" in haute_garonne
+    assert (
+        "En 2025, 3 assurés suivis par le service social de l'Assurance Maladie du Tarn-et-Garonne."
+    )
+    for attendu in ("6 entretiens dont", "3 entretiens de visu", "1 entretiens téléphoniques"):
+        assert attendu in " ".join(tarn_et_garonne.split())
+    assert "Axe employabilité : 80 %" in " ".join(tarn_et_garonne.split()).replace("\u202f", " ")
+    regional = next(p for p in pages if "LES CHIFFRES RÉGIONAUX" in p)
+    texte = " ".join(regional.split()).replace("\u202f", " ")
+    assert "5 entretiens réalisés" in texte  # axe employabilité
+    assert "67 % des accompagnements" in texte
+    assert "6 mois : durée moyenne" in texte  # 5.5 months, rounded as the seed prints
+    assert "67 % des assurés ont retrouvé un poste de travail" in texte
+    assert (
+        "ENTRETIENS RÉALISÉS PAR LES ASSISTANT(E)S DE SERVICE SOCIAL AU COURS DE L'ANNÉE 2025"
+        in texte
+    )
+    assert pages[0].count("Rapport d'activité") and "Carsat du jeu d'essai" in pages[0]
+    assert "36 46" in pages[-1]
+
+
+def test_the_pdf_of_the_pilotage_view_shows_no_small_count(jeu, tmp_path):
+    pages = _pages(_commande(tmp_path, "pdf"))
+    tarn_et_garonne = " ".join(next(p for p in pages if "TARN-ET-GARONNE (82)" in p).split())
+    assert "En 2025, < 11 assurés suivis" in tarn_et_garonne
+    assert "3 assurés" not in tarn_et_garonne
+
+
+def test_json_xlsx_and_html_forms(jeu, tmp_path):
+    donnees = json.loads(_commande(tmp_path, "json").read_text())
+    assert set(donnees) == {"organisme", "annee", "region", "departements"}
+    assert set(donnees["region"]) == {
+        "entretiens_total",
+        "entretiens_par_mission",
+        "accompagnements_part_par_mission",
+        "duree_moyenne_mois_par_mission",
+        "pdp_emploi_retrouve_pct",
+        "pdp_maintien_emploi_pct",
+        "assures_suivis",
+        "lieux_accueil",
+    }
+    assert set(donnees["departements"]["82"]) == {
+        "assures_suivis",
+        "assures_par_axe",
+        "entretiens_total",
+        "entretiens_de_visu",
+        "entretiens_telephone",
+        "entretiens_par_axe",
+    }
+    classeur = load_workbook(_commande(tmp_path, "xlsx", "--role=cadre"))
+    assert classeur.sheetnames == ["Région", "31 Haute-Garonne", "82 Tarn-et-Garonne"]
+    lignes = list(classeur["Région"].iter_rows(values_only=True))
+    total = next(ligne for ligne in lignes if ligne[0] == "Total")
+    assert total[1] == 8 and isinstance(total[1], int)  # numbers as numbers
+    pdp = next(ligne for ligne in lignes if ligne[0] == "Prévenir la désinsertion professionnelle")
+    assert pdp[3] == 66.7
+    html = _commande(tmp_path, "html").read_text()
+    assert "Les interventions — Tarn-et-Garonne (82)" in html
+
+
+def test_bad_arguments_are_refused_in_french(jeu, tmp_path):
+    with pytest.raises(CommandError, match="organisme inconnu"):
+        call_command(
+            "rapport_annuel", "--organisme=NULLE", "--annee=2025", "--format=json",
+            f"--sortie={tmp_path / 'x.json'}",
+        )  # fmt: skip

@@ -1,0 +1,207 @@
+"""The statistics pages: who sees them, what they show, exports, and the report's editions."""
+
+import io
+
+import pytest
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from parcours.organisation.enums import Role
+from parcours.statistiques.models import RapportAnnuel, StatutRapport, TexteRapport
+from parcours.statistiques.perms import perimetre_for
+from tests.dossiers.factories import AccompagnementFactory, EntretienFactory, mission
+from tests.factories import AgentFactory
+from tests.personas import creer_personas
+from tests.statistiques.jeu import creer_jeu
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def personas():
+    return creer_personas()
+
+
+@pytest.fixture
+def jeu():
+    """The hand-made dataset, with its Carsat's regional direction and a Montauban manager."""
+    j = creer_jeu()
+    j.pilotage = AgentFactory(
+        matricule="pilote", role=Role.PILOTAGE, unite=None, organisme=j.organisme
+    )
+    j.cadre = AgentFactory(matricule="cadre-mtb", role=Role.CADRE, unite=j.montauban)
+    return j
+
+
+PAGES = [
+    ("statistiques:tableau_de_bord", []),
+    ("statistiques:export_xlsx", []),
+    ("statistiques:export_csv", ["missions"]),
+    ("statistiques:rapports", []),
+    ("statistiques:textes_rapport", [2025]),
+]
+# Expected status per role: the dashboard for managers and the direction, the report for the
+# direction only; nobody else.
+ATTENDU = {
+    Role.ASS: [403, 403, 403, 403, 403],
+    Role.CSAM: [403, 403, 403, 403, 403],
+    Role.CADRE: [200, 200, 200, 403, 403],
+    Role.PILOTAGE: [200, 200, 200, 200, 200],
+    Role.PARTENAIRE: [403, 403, 403, 403, 403],
+    Role.ADMIN: [403, 403, 403, 403, 403],
+}
+
+
+@pytest.mark.parametrize("role", list(ATTENDU))
+def test_permission_matrix(client, personas, role):
+    client.force_login(personas.par_role()[role])
+    statuts = [client.get(reverse(nom, args=args)).status_code for nom, args in PAGES]
+    assert statuts == ATTENDU[role]
+
+
+def test_the_menu_offers_statistics_to_managers_and_the_report_to_the_direction(client, personas):
+    client.force_login(personas.chloe)
+    page = client.get(reverse("accueil")).content.decode()
+    assert "Statistiques" in page and "Rapport annuel" not in page
+    client.force_login(personas.paula)
+    page = client.get(reverse("accueil")).content.decode()
+    assert "Statistiques" in page and "Rapport annuel" in page
+
+
+def test_the_manager_sees_exact_figures_of_their_unit_only(client, jeu):
+    client.force_login(jeu.cadre)
+    # Asking for Toulouse changes nothing: a manager's scope is their unit.
+    page = client.get(
+        reverse("statistiques:tableau_de_bord"),
+        {"annee": 2025, "unite": jeu.toulouse.pk},
+    )
+    assert page.status_code == 200
+    assert page.context["perimetre"].unite == jeu.montauban
+    cles = {c.libelle: c.valeur.texte for c in page.context["chiffres_cles"]}
+    assert cles["Entretiens réalisés"] == "6"
+    assert cles["Assurés suivis"] == "3"
+    assert "&lt; 11" not in page.content.decode()
+
+
+def test_the_direction_sees_the_region_masked_and_can_narrow_it(client, jeu):
+    client.force_login(jeu.pilotage)
+    url = reverse("statistiques:tableau_de_bord")
+    page = client.get(url, {"annee": 2025})
+    cles = {c.libelle: c for c in page.context["chiffres_cles"]}
+    assert cles["Entretiens réalisés"].valeur.texte == "< 11"
+    assert cles["Entretiens réalisés"].evolution == ""  # nothing to compare when masked
+    assert page.context["perimetre"].departement is None
+    page = client.get(url, {"annee": 2025, "departement": "31"})
+    assert page.context["perimetre"].departement.code == "31"
+    assert "Statistiques 2025 — Haute-Garonne (31)" in page.content.decode()
+
+
+def test_a_scope_outside_the_territory_is_not_found(client, jeu):
+
+
+    with pytest.raises(Http404):
+        perimetre_for(jeu.pilotage, "75")
+    ailleurs = AgentFactory(role=Role.ASS).unite
+    with pytest.raises(Http404):
+        perimetre_for(jeu.pilotage, None, str(ailleurs.pk))
+
+
+def test_dashboard_query_count_does_not_grow_with_the_data(client, jeu):
+    client.force_login(jeu.pilotage)
+    url = reverse("statistiques:tableau_de_bord") + "?annee=2025"
+    client.get(url)
+    with CaptureQueriesContext(connection) as peu:
+        client.get(url)
+    for i in range(30):
+        acc = AccompagnementFactory(
+            mission=mission(["PDP", "PARCOURS_SANTE"][i % 2]),
+            referent=jeu.cadre,
+            unite=jeu.toulouse if i % 3 else jeu.montauban,
+        )
+        EntretienFactory(accompagnement=acc)
+    with CaptureQueriesContext(connection) as beaucoup:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert len(beaucoup) == len(peu)
+
+
+def test_xlsx_and_csv_exports(client, jeu):
+    client.force_login(jeu.cadre)
+    reponse = client.get(reverse("statistiques:export_xlsx"), {"annee": 2025})
+    assert reponse["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "parcours-statistiques-2025-unite-J-82.xlsx" in reponse["Content-Disposition"]
+    classeur = load_workbook(io.BytesIO(reponse.content))
+    assert "Activité par mission" in classeur.sheetnames
+    lignes = list(classeur["Activité par mission"].iter_rows(values_only=True))
+    assert lignes[1][1] == "Entretiens réalisés"  # French headers
+    assert next(ligne for ligne in lignes if ligne[0] == "Total")[1] == 6
+    csv = client.get(reverse("statistiques:export_csv", args=["modes"]), {"annee": 2025})
+    texte = csv.content.decode("utf-8")
+    assert texte.startswith("\ufeffEntretiens par mode;Nombre;Part (%)")
+    assert "Total des entretiens;6;100,0" in texte
+    assert client.get(reverse("statistiques:export_csv", args=["inconnu"])).status_code == 404
+
+
+def test_the_direction_produces_an_edition_kept_with_its_figures(
+    client, jeu, django_capture_on_commit_callbacks
+):
+    client.force_login(jeu.pilotage)
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(reverse("statistiques:rapports"), {"annee": 2025})
+    edition = RapportAnnuel.objects.get()
+    assert reponse.url == reverse("statistiques:rapport", args=[edition.pk])
+    assert edition.statut == StatutRapport.PRET  # tests run the task in line
+    assert edition.base_calcul["entretiens"] == 10
+    assert edition.donnees["json"]["region"]["lieux_accueil"] == 2
+    page = client.get(reverse("statistiques:rapport", args=[edition.pk])).content.decode()
+    assert "PDF (A4)" in page and "Tarn-et-Garonne (82)" in page
+    pdf = client.get(reverse("statistiques:rapport_fichier", args=[edition.pk, "pdf"]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    json = client.get(reverse("statistiques:rapport_fichier", args=[edition.pk, "json"])).json()
+    assert json["region"]["assures_suivis"] == "< 11"
+    xlsx = client.get(reverse("statistiques:rapport_fichier", args=[edition.pk, "xlsx"]))
+    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames[0] == "Région"
+    csv = client.get(reverse("statistiques:rapport_csv", args=[edition.pk, "82", "modes"]))
+    assert "Total des entretiens;< 11" in csv.content.decode()
+    html = client.get(reverse("statistiques:rapport_fichier", args=[edition.pk, "html"]))
+    assert "Tarn-et-Garonne (82)" in html.content.decode()
+    # New data after the edition does not change it.
+    EntretienFactory(accompagnement=jeu.acc["a3"])
+    edition.refresh_from_db()
+    assert edition.base_calcul["entretiens"] == 10
+    # Another Carsat's direction cannot open it.
+    autre = AgentFactory(role=Role.PILOTAGE, unite=None, organisme=AgentFactory().organisme)
+    client.force_login(autre)
+    assert client.get(reverse("statistiques:rapport", args=[edition.pk])).status_code == 404
+
+
+def test_texts_are_edited_and_a_concurrent_edit_is_refused(
+    client, jeu, django_capture_on_commit_callbacks
+):
+    client.force_login(jeu.pilotage)
+    url = reverse("statistiques:textes_rapport", args=[2025])
+    donnees = {
+        "version": 0,
+        "edito": "Une année de coopération avec la MisaS.",
+        "contact": "36 46",
+        "zoom_titre_82": "Séminaire SSAM – MisaS 82",
+        "zoom_texte_82": "Deux sessions ont eu lieu.",
+    }
+    assert client.post(url, donnees).status_code == 302
+    textes = TexteRapport.objects.get()
+    assert textes.version == 1 and textes.zooms.get(departement_id="82").titre.startswith("Sémi")
+    # A colleague who opened the page before that save is told, and keeps their input.
+    reponse = client.post(url, {**donnees, "edito": "Autre version"})
+    assert reponse.status_code == 200
+    assert "a modifié ces textes pendant que vous les écriviez" in reponse.content.decode()
+    assert "Autre version" in reponse.content.decode()
+    textes.refresh_from_db()
+    assert textes.edito == "Une année de coopération avec la MisaS."
+    # The report carries the texts.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("statistiques:rapports"), {"annee": 2025})
+    html = RapportAnnuel.objects.get().html
+    assert "Séminaire SSAM – MisaS 82" in html and "Une année de coopération" in html
