@@ -26,7 +26,6 @@ from parcours.dossiers.enums import SourceSignalement, StatutSignalement
 from parcours.dossiers.models import Accompagnement, Assure, Entretien
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Organisme, Unite
-from parcours.territoire.models import Commune, Departement
 from tests.dossiers.factories import (
     AccompagnementFactory,
     AssureFactory,
@@ -34,7 +33,15 @@ from tests.dossiers.factories import (
     SignalementFactory,
     mission,
 )
-from tests.factories import AgentFactory, LieuAccueilFactory, OrganismeFactory, UniteFactory
+from tests.factories import (
+    AgentFactory,
+    CommuneFactory,
+    DepartementFactory,
+    LieuAccueilFactory,
+    OrganismeFactory,
+    PseudoCantonFactory,
+    UniteFactory,
+)
 
 D = date.fromisoformat
 
@@ -51,21 +58,23 @@ class Jeu:
 
 def creer_jeu() -> Jeu:
     organisme = OrganismeFactory(code="CARSAT-JEU", nom="Carsat du jeu d'essai")
-    montauban = UniteFactory(
-        code="J-82",
-        nom="Montauban",
-        organisme=organisme,
-        departement=Departement.objects.get(code="82"),
-    )
-    toulouse = UniteFactory(
-        code="J-31",
+    # The official rows where the geography is loaded; the same codes made up otherwise.
+    dep82 = DepartementFactory(code="82", nom="Tarn-et-Garonne", type_nom=2)
+    dep31 = DepartementFactory(code="31", nom="Haute-Garonne", type_nom=3)
+    montauban_commune = CommuneFactory(code="82121", departement=dep82)
+    toulouse_commune = CommuneFactory(
+        code="31555",
         nom="Toulouse",
-        organisme=organisme,
-        departement=Departement.objects.get(code="31"),
+        departement=dep31,
+        latitude=43.6045,
+        longitude=1.444,
+        pseudo_canton=PseudoCantonFactory(code="3199", nom="Toulouse", departement=dep31),
     )
-    LieuAccueilFactory(unite=montauban, commune=Commune.objects.get(code="82121"))
-    LieuAccueilFactory(unite=toulouse, commune=Commune.objects.get(code="31555"))
-    LieuAccueilFactory(unite=toulouse, commune=Commune.objects.get(code="31555"), actif=False)
+    montauban = UniteFactory(code="J-82", nom="Montauban", organisme=organisme, departement=dep82)
+    toulouse = UniteFactory(code="J-31", nom="Toulouse", organisme=organisme, departement=dep31)
+    LieuAccueilFactory(unite=montauban, commune=montauban_commune)
+    LieuAccueilFactory(unite=toulouse, commune=toulouse_commune)
+    LieuAccueilFactory(unite=toulouse, commune=toulouse_commune, actif=False)
     agent_m = AgentFactory(role=Role.ASS, unite=montauban)
     agent_t = AgentFactory(role=Role.ASS, unite=toulouse)
     p = {f"P{i}": AssureFactory() for i in range(1, 7)}

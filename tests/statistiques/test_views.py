@@ -101,7 +101,6 @@ def test_the_direction_sees_the_region_masked_and_can_narrow_it(client, jeu):
 
 def test_a_scope_outside_the_territory_is_not_found(client, jeu):
 
-
     with pytest.raises(Http404):
         perimetre_for(jeu.pilotage, "75")
     ailleurs = AgentFactory(role=Role.ASS).unite
