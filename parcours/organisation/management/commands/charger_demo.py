@@ -20,6 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, sans_historique=False, **options):
         from parcours.dossiers.demo import generer_historique, historique_present
+        from parcours.statistiques.demo import textes_de_demo
 
         try:
             organisme = generer_demo()
@@ -35,6 +36,8 @@ class Command(BaseCommand):
                     f"{bilan.signalements} signalements, {bilan.accompagnements} accompagnements, "
                     f"{bilan.entretiens} entretiens."
                 )
+        textes = textes_de_demo(organisme)
+        self.stdout.write(f"Textes de démonstration du rapport annuel {textes.annee}.")
         unites = organisme.unites.count()
         lieux = sum(u.lieux_accueil.count() for u in organisme.unites.all())
         agents = organisme.agents.count()
