@@ -27,6 +27,10 @@ def main() -> None:
             page.click("button[type=submit]")
             page.wait_for_selector("[data-testid=titre-accueil]")
             page.screenshot(path=SORTIE / f"accueil-{matricule}.png", full_page=False)
+            if matricule in ("demo-pilotage", "demo-cadre"):
+                page.goto(f"{BASE}/statistiques/")
+                page.wait_for_selector("[data-testid=chiffres-cles]")
+                page.screenshot(path=SORTIE / f"statistiques-{matricule}.png", full_page=False)
             page.click("text=Se déconnecter")
         navigateur.close()
 

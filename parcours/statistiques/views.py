@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Unite
@@ -81,9 +82,9 @@ def _filtres(request):
         annees=annees,
         departements=departements,
         unites=list(unites),
-        initial={"annee": annees[0]},
+        initial={"annee": _annee_du_rapport(annees)},
     )
-    annee, departement, unite = annees[0], None, None
+    annee, departement, unite = _annee_du_rapport(annees), None, None
     if form.is_bound:
         form.is_valid()  # a field that is wrong falls back to its default, the others hold
         annee = form.cleaned_data.get("annee") or annee
@@ -131,6 +132,7 @@ def tableau_de_bord(request):
             "chiffres_cles": _chiffres_cles(t, precedents),
             "graphiques": _graphiques(bilan, t),
             "requete": _requete(annee, perimetre),
+            "annee_en_cours": annee == timezone.localdate().year,
             "export_csv": True,
         },
     )
@@ -222,7 +224,8 @@ def rapports_annuels(request):
 
 
 def _annee_du_rapport(annees: list[int]) -> int:
-    """The last full year by default (the report of year N is published in N+1)."""
+    """The last full year by default (the report of year N is published in N+1; a year under
+    way would be compared with a whole one)."""
     return annees[1] if len(annees) > 1 else annees[0]
 
 
