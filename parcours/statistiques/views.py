@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -223,6 +224,9 @@ def rapports_annuels(request):
     )
 
 
+DUREE_MAXIMALE = timedelta(minutes=30)
+
+
 def _annee_du_rapport(annees: list[int]) -> int:
     """The last full year by default (the report of year N is published in N+1; a year under
     way would be compared with a whole one)."""
@@ -240,8 +244,16 @@ def _edition(request, pk: int) -> RapportAnnuel:
 
 def rapport(request, pk: int):
     edition = _edition(request, pk)
+    if not edition.termine and timezone.now() - edition.demande_le > DUREE_MAXIMALE:
+        # The process that was producing it has gone (restart, crash): say so.
+        edition.statut = StatutRapport.ECHEC
+        edition.etape = "Interrompu : le serveur s'est arrêté pendant la production"
+        edition.save(update_fields=["statut", "etape"])
     if request.htmx:
-        return render(request, "statistiques/_progression_rapport.html", {"edition": edition})
+        reponse = render(request, "statistiques/_progression_rapport.html", {"edition": edition})
+        if edition.statut == StatutRapport.PRET:
+            reponse["HX-Refresh"] = "true"  # show the finished edition
+        return reponse
     sections = []
     if edition.statut == StatutRapport.PRET:
         sections = [("region", "Région", edition.donnees["region"])] + [

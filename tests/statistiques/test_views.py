@@ -1,6 +1,7 @@
 """The statistics pages: who sees them, what they show, exports, and the report's editions."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -204,3 +205,22 @@ def test_texts_are_edited_and_a_concurrent_edit_is_refused(
         client.post(reverse("statistiques:rapports"), {"annee": 2025})
     html = RapportAnnuel.objects.get().html
     assert "Séminaire SSAM – MisaS 82" in html and "Une année de coopération" in html
+
+
+def test_progress_while_producing_and_an_interrupted_production_is_said(client, jeu):
+    client.force_login(jeu.pilotage)
+    edition = RapportAnnuel.objects.create(
+        organisme=jeu.organisme, annee=2025, role_vue="pilotage", etape="Mise en page"
+    )
+    RapportAnnuel.objects.filter(pk=edition.pk).update(
+        statut=StatutRapport.EN_COURS, progression=40
+    )
+    url = reverse("statistiques:rapport", args=[edition.pk])
+    partiel = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "Mise en page" in partiel and 'value="40"' in partiel and "hx-get" in partiel
+    RapportAnnuel.objects.filter(pk=edition.pk).update(
+        demande_le=edition.demande_le - timedelta(hours=1)
+    )
+    page = client.get(url).content.decode()
+    assert "Interrompu : le serveur s&#x27;est arrêté pendant la production" in page
+    assert RapportAnnuel.objects.get().statut == StatutRapport.ECHEC
