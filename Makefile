@@ -43,6 +43,7 @@ bench: install-dev
 	$(BIN)/python bench/geographie.py
 	$(BIN)/python bench/import_historique.py
 	$(BIN)/python bench/dossier.py
+	$(BIN)/python bench/rapport.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -94,7 +94,11 @@ class Accompagnement(models.Model):
         verbose_name_plural = "accompagnements"
         ordering = ["-date_debut", "-id"]
         indexes = [
-            models.Index(fields=["unite", "date_fin"], name="accompagnement_unite"),
+            # Covers the statistics' scans of a unit's year (parcours.statistiques.requetes).
+            models.Index(
+                fields=["unite", "date_fin", "date_debut", "mission", "issue", "assure"],
+                name="accompagnement_unite",
+            ),
             models.Index(fields=["referent", "date_fin"], name="accompagnement_referent"),
             models.Index(fields=["assure", "date_debut"], name="accompagnement_assure"),
             # Which unit holds a dossier (perms.assures_visible_to).

@@ -85,7 +85,11 @@ class Entretien(models.Model):
             models.Index(fields=["assure", "date"], name="entretien_assure"),
             # Which unit holds a dossier (perms.assures_visible_to).
             models.Index(fields=["assure", "unite"], name="entretien_assure_unite"),
-            models.Index(fields=["unite", "date"], name="entretien_unite"),
+            # Covers the statistics' scans of a unit's year (parcours.statistiques.requetes).
+            models.Index(
+                fields=["unite", "date", "annule", "mode", "accompagnement"],
+                name="entretien_unite",
+            ),
             models.Index(fields=["date", "annule"], name="entretien_date"),
         ]
         constraints = [
