@@ -1,5 +1,7 @@
 """Tests: fast hashing, plain static storage, the database of DATABASE_URL (SQLite by default)."""
 
+import os
+
 from parcours.settings.base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -16,5 +18,13 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # A file, not memory, for the SQLite test database: tests of concurrent saves use several
 # connections, which an in-memory database would serialise with "table is locked" errors.
+# PARCOURS_TEST_SUFFIXE lets two runs side by side use two test databases.
+_SUFFIXE = os.environ.get("PARCOURS_TEST_SUFFIXE", "")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-parcours.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-parcours{_SUFFIXE}.sqlite3")  # noqa: F405
+    }
+elif _SUFFIXE:
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": f"test_{DATABASES['default']['NAME']}{_SUFFIXE}"  # noqa: F405
+    }

@@ -17,3 +17,8 @@ class TypePseudoCanton(models.TextChoices):
     VILLE = "V", "commune partagée entre plusieurs cantons"
     FICTIF = "N", "commune nouvelle partagée entre plusieurs cantons"
     HORS_CANTON = "H", "commune hors de tout canton (métropole de Lyon, Martinique, Guyane)"
+
+
+class GenreCalcul(models.TextChoices):
+    FRAGILITE = "FRAGILITE", "fragilité composite"
+    ACCESSIBILITE = "ACCESSIBILITE", "accessibilité des lieux d'accueil"

@@ -6,7 +6,7 @@ simplified GeoJSON geometries (WGS 84), enough for maps at the scale of a dépar
 
 from django.db import models
 
-from parcours.territoire.enums import TypeCanton, TypeCommune, TypePseudoCanton
+from parcours.territoire.enums import GenreCalcul, TypeCanton, TypeCommune, TypePseudoCanton
 
 
 class Region(models.Model):
@@ -160,3 +160,83 @@ class Commune(models.Model):
 
     def __str__(self) -> str:
         return f"{self.nom} ({self.code})"
+
+
+class DonneeFragilite(models.Model):
+    """One row of `fragilite.csv` (DESIGN §5): persons aged 25–54 of a commune or a canton, and
+    how many of them meet each of the five criteria of the fragility composite (DESIGN §4).
+
+    The key is `territoire`, the code as the file gives it. A 4-character code is a canton; a
+    5-character code is a commune, or a canton when no commune has it (the cantons of the
+    overseas départements share codes with communes: such a code is read as the commune). The
+    row is attached to its pseudo-canton, the unit the composite is computed on.
+    """
+
+    territoire = models.CharField("code du territoire", max_length=5, unique=True)
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    canton = models.ForeignKey(
+        Canton, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pseudo_canton = models.ForeignKey(
+        PseudoCanton,
+        on_delete=models.PROTECT,
+        related_name="donnees_fragilite",
+        verbose_name="pseudo-canton",
+    )
+    population_25_54 = models.PositiveIntegerField("population de 25 à 54 ans")
+    arret_90j = models.PositiveIntegerField("arrêts de travail de 90 jours consécutifs ou plus")
+    invalidite = models.PositiveIntegerField("pensions d'invalidité")
+    css_non_participative = models.PositiveIntegerField(
+        "complémentaire santé solidaire sans participation"
+    )
+    ald = models.PositiveIntegerField("affections de longue durée")
+    sans_complementaire = models.PositiveIntegerField("sans complémentaire santé")
+
+    class Meta:
+        verbose_name = "donnée de fragilité"
+        verbose_name_plural = "données de fragilité"
+        ordering = ["territoire"]
+
+    def __str__(self) -> str:
+        return self.territoire
+
+
+class CalculObservatoire(models.Model):
+    """One computation of the territorial observatory for an organisme, with its parameters.
+
+    `parametres` are those of DESIGN §5's `observatoire` JSON (α, reference, data year for the
+    fragility; k, v and the estimator for the accessibility); `resultats` is the rest of that
+    JSON for this part. The latest computation of each kind is the one shown.
+    """
+
+    organisme = models.ForeignKey(
+        "organisation.Organisme",
+        on_delete=models.CASCADE,
+        related_name="calculs_observatoire",
+        verbose_name="organisme",
+    )
+    genre = models.CharField("genre", max_length=15, choices=GenreCalcul.choices)
+    parametres = models.JSONField("paramètres", default=dict)
+    resultats = models.JSONField("résultats", default=dict)
+    calcule_le = models.DateTimeField("calculé le", auto_now_add=True)
+    auteur = models.ForeignKey(
+        "organisation.Agent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="demandé par",
+    )
+
+    class Meta:
+        verbose_name = "calcul de l'observatoire"
+        verbose_name_plural = "calculs de l'observatoire"
+        ordering = ["-calcule_le", "-id"]
+        indexes = [
+            models.Index(fields=["organisme", "genre", "calcule_le"], name="calcul_observatoire")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_genre_display()} — {self.calcule_le:%d/%m/%Y %H:%M}"
