@@ -19,6 +19,8 @@ class TypePseudoCanton(models.TextChoices):
     HORS_CANTON = "H", "commune hors de tout canton (métropole de Lyon, Martinique, Guyane)"
 
 
-class GenreCalcul(models.TextChoices):
-    FRAGILITE = "FRAGILITE", "fragilité composite"
-    ACCESSIBILITE = "ACCESSIBILITE", "accessibilité des lieux d'accueil"
+class StatutCalcul(models.TextChoices):
+    EN_ATTENTE = "EN_ATTENTE", "en attente"
+    EN_COURS = "EN_COURS", "en cours"
+    PRET = "PRET", "prêt"
+    ECHEC = "ECHEC", "échec"

@@ -6,7 +6,7 @@ simplified GeoJSON geometries (WGS 84), enough for maps at the scale of a dépar
 
 from django.db import models
 
-from parcours.territoire.enums import GenreCalcul, TypeCanton, TypeCommune, TypePseudoCanton
+from parcours.territoire.enums import StatutCalcul, TypeCanton, TypeCommune, TypePseudoCanton
 
 
 class Region(models.Model):
@@ -204,11 +204,13 @@ class DonneeFragilite(models.Model):
 
 
 class CalculObservatoire(models.Model):
-    """One computation of the territorial observatory for an organisme, with its parameters.
+    """One computation of the territorial observatory of an organisme, kept with its parameters.
 
-    `parametres` are those of DESIGN §5's `observatoire` JSON (α, reference, data year for the
-    fragility; k, v and the estimator for the accessibility); `resultats` is the rest of that
-    JSON for this part. The latest computation of each kind is the one shown.
+    `parametres` holds those of DESIGN §5's `observatoire` JSON for each part (`fragilite`:
+    α, reference, data year; `accessibilite`: k, v) and the estimator used; `resultats` holds
+    the two parts of that JSON (`fragilite` is None without fragility data). It runs in the
+    background: `statut`, `etape` and `progression` tell where it is. The latest ready
+    computation is the one shown.
     """
 
     organisme = models.ForeignKey(
@@ -217,10 +219,15 @@ class CalculObservatoire(models.Model):
         related_name="calculs_observatoire",
         verbose_name="organisme",
     )
-    genre = models.CharField("genre", max_length=15, choices=GenreCalcul.choices)
+    statut = models.CharField(
+        "statut", max_length=10, choices=StatutCalcul.choices, default=StatutCalcul.EN_ATTENTE
+    )
+    etape = models.CharField("étape", max_length=200, blank=True)
+    progression = models.PositiveSmallIntegerField("progression (%)", default=0)
     parametres = models.JSONField("paramètres", default=dict)
     resultats = models.JSONField("résultats", default=dict)
-    calcule_le = models.DateTimeField("calculé le", auto_now_add=True)
+    demande_le = models.DateTimeField("demandé le", auto_now_add=True)
+    termine_le = models.DateTimeField("terminé le", null=True, blank=True)
     auteur = models.ForeignKey(
         "organisation.Agent",
         on_delete=models.SET_NULL,
@@ -233,10 +240,10 @@ class CalculObservatoire(models.Model):
     class Meta:
         verbose_name = "calcul de l'observatoire"
         verbose_name_plural = "calculs de l'observatoire"
-        ordering = ["-calcule_le", "-id"]
+        ordering = ["-demande_le", "-id"]
         indexes = [
-            models.Index(fields=["organisme", "genre", "calcule_le"], name="calcul_observatoire")
+            models.Index(fields=["organisme", "statut", "demande_le"], name="calcul_observatoire")
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_genre_display()} — {self.calcule_le:%d/%m/%Y %H:%M}"
+        return f"observatoire — {self.demande_le:%d/%m/%Y %H:%M}"
