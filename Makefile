@@ -44,6 +44,7 @@ bench: install-dev
 	$(BIN)/python bench/import_historique.py
 	$(BIN)/python bench/dossier.py
 	$(BIN)/python bench/rapport.py
+	$(BIN)/python bench/accessibilite.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

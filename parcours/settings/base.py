@@ -1,5 +1,6 @@
 """Settings shared by every environment. The environment is read through parcours.lib.env."""
 
+import importlib.util
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,6 +24,9 @@ try:
     PARCOURS_PROXY_COUNT = env_int("PARCOURS_PROXY_COUNT", 0)
     # Imports run in a background thread of the web process (false: in the request).
     PARCOURS_TACHES_EN_ARRIERE_PLAN = env_bool("PARCOURS_TACHES_EN_ARRIERE_PLAN", True)
+    # An OSRM routing server (e.g. http://osrm.interne:5000) for the accessibility's car times;
+    # empty: the built-in estimate from distances (DESIGN §4).
+    PARCOURS_ROUTAGE_OSRM_URL = env_str("PARCOURS_ROUTAGE_OSRM_URL", "")
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
 
@@ -159,6 +163,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Leaflet's JS and CSS, from the installed django-leaflet package: its static folder only (the
+# app itself would pull GeoDjango and GDAL in), found without importing it (it reads settings).
+STATICFILES_DIRS = [
+    Path(importlib.util.find_spec("leaflet").submodule_search_locations[0]) / "static"
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
