@@ -5,10 +5,12 @@ from parcours.organisation.enums import Role
 
 HISTORIQUE = ("assures", "accompagnements", "entretiens", "signalements")
 # Kinds each role may import. Organisation files are configuration: the administrator's; the
-# history of dossiers may be migrated by the administrator or a unit manager.
+# history of dossiers may be migrated by the administrator or a unit manager; the fragility
+# counts feed the observatory, which regional steering (pilotage) runs.
 TYPES_PAR_ROLE: dict[str, tuple[str, ...]] = {
-    Role.ADMIN: ("organismes", "unites", "lieux_accueil", "agents", *HISTORIQUE),
+    Role.ADMIN: ("organismes", "unites", "lieux_accueil", "agents", *HISTORIQUE, "fragilite"),
     Role.CADRE: HISTORIQUE,
+    Role.PILOTAGE: ("fragilite",),
 }
 
 

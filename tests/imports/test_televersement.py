@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from parcours.imports.models import Import
 from parcours.organisation.models import Organisme
+from parcours.territoire.models import DonneeFragilite, PseudoCanton
 from tests.personas import creer_personas
 
 pytestmark = pytest.mark.django_db
@@ -54,14 +55,16 @@ def test_admin_sees_every_error_and_nothing_is_written(client):
 
 def test_other_roles_cannot_upload(client):
     personas = creer_personas()
-    # A unit manager imports history, not the organisation.
-    client.force_login(personas.chloe)
-    reponse = client.post(
-        reverse("imports:televerser"),
-        {"type": "organismes", "fichier": _fichier("code;nom;region\nZ;Z;76\n")},
-    )
-    assert "Sélectionnez un choix valide" in reponse.content.decode()
-    for agent in (personas.alice, personas.bastien, personas.paula, personas.pierre):
+    # A unit manager imports history, regional steering the fragility counts: not the
+    # organisation.
+    for agent in (personas.chloe, personas.paula):
+        client.force_login(agent)
+        reponse = client.post(
+            reverse("imports:televerser"),
+            {"type": "organismes", "fichier": _fichier("code;nom;region\nZ;Z;76\n")},
+        )
+        assert "Sélectionnez un choix valide" in reponse.content.decode()
+    for agent in (personas.alice, personas.bastien, personas.pierre):
         client.force_login(agent)
         reponse = client.post(
             reverse("imports:televerser"),
@@ -69,3 +72,31 @@ def test_other_roles_cannot_upload(client):
         )
         assert reponse.status_code == 403
     assert not Organisme.objects.filter(code="Z").exists()
+
+
+@pytest.mark.parametrize("role", ["paula", "adele"])
+def test_pilotage_and_admin_upload_fragility_counts(client, role):
+    client.force_login(getattr(creer_personas(), role))
+    assert (
+        "Fragilité (effectifs de 25 à 54 ans)"
+        in client.get(reverse("imports:televerser")).content.decode()
+    )
+    canton = PseudoCanton.objects.filter(departement_id="82", type="C").order_by("code")[0]
+    entete = "territoire;population_25_54;arret_90j;invalidite;css_non_participative;ald;"
+    reponse = client.post(
+        reverse("imports:televerser"),
+        {
+            "type": "fragilite",
+            "fichier": _fichier(
+                f"{entete}sans_complementaire\n{canton.code};1000;15;25;60;90;50\n"
+            ),
+        },
+        follow=True,
+    )
+    assert "Import réussi" in reponse.content.decode()
+    assert DonneeFragilite.objects.get().pseudo_canton == canton
+
+
+def test_fragility_counts_are_not_for_a_unit_manager(client):
+    client.force_login(creer_personas().chloe)
+    assert "Fragilité" not in client.get(reverse("imports:televerser")).content.decode()

@@ -103,7 +103,13 @@ MENUS = {
         "Journal des consultations",
         "Import de données",
     ],
-    Role.PILOTAGE: ["Accueil", "Statistiques", "Rapport annuel", "Lieux d'accueil"],
+    Role.PILOTAGE: [
+        "Accueil",
+        "Statistiques",
+        "Rapport annuel",
+        "Lieux d'accueil",
+        "Import de données",
+    ],
     Role.PARTENAIRE: ["Accueil", "Mes signalements"],
     Role.ADMIN: ["Accueil", "Lieux d'accueil", "Import de données", "Administration"],
 }
@@ -122,7 +128,7 @@ def test_menu_shows_only_what_the_role_may_use(client, personas, role):
 MATRICE = {
     "lieux_accueil": {Role.ASS, Role.CSAM, Role.CADRE, Role.PILOTAGE, Role.ADMIN},
     "equipe": {Role.CADRE},
-    "imports:televerser": {Role.ADMIN, Role.CADRE},
+    "imports:televerser": {Role.ADMIN, Role.CADRE, Role.PILOTAGE},
     "admin:index": {Role.ADMIN},
 }
 
