@@ -9,6 +9,7 @@ from parcours.dossiers import perms as dossiers_perms
 from parcours.imports import perms as imports_perms
 from parcours.organisation import perms
 from parcours.statistiques import perms as statistiques_perms
+from parcours.territoire import perms as territoire_perms
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ def menu_for(user) -> list[Entree]:
         )
     if statistiques_perms.can_manage_rapports(user):
         entrees.append(Entree("Rapport annuel", reverse("statistiques:rapports"), "rapports"))
+    if territoire_perms.can_view_observatoire(user):
+        entrees.append(Entree("Observatoire", reverse("territoire:observatoire"), "observatoire"))
     if perms.can_view_lieux_accueil(user):
         entrees.append(Entree("Lieux d'accueil", reverse("lieux_accueil"), "lieux_accueil"))
     if perms.can_view_equipe(user):

@@ -6,6 +6,7 @@ by axis, total of interviews, territorial pages, one page per département, cont
 output, so its exports show the figures as they were computed.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -40,6 +41,8 @@ CONTACT_PAR_DEFAUT = (
     "Service gratuit + prix de l'appel."
 )
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class PageDepartement:
@@ -64,6 +67,8 @@ class Rapport:
     departements: list[PageDepartement] = field(default_factory=list)
     calcule_le: datetime | None = None
     demonstration: bool = False
+    # The territorial observatory's maps (SVG), by name: fragilite, accessibilite, residence.
+    cartes: dict[str, str] = field(default_factory=dict)
 
 
 def construire(organisme: Organisme, annee: int, role_vue: str = "pilotage") -> Rapport:
@@ -115,6 +120,32 @@ def construire(organisme: Organisme, annee: int, role_vue: str = "pilotage") -> 
             )
         )
     return rapport
+
+
+def ajouter_cartes(rapport: Rapport, organisme: Organisme) -> None:
+    """Draw the territory's three maps into the report, from the latest computation of the
+    observatory (one is made, with the default parameters, where there is none yet).
+
+    A territory the observatory cannot compute (no reception place, routing server down) keeps
+    the pages with their explanation instead of the maps: the report is still produced.
+    """
+    from parcours.territoire import observatoire
+    from parcours.territoire.accessibilite import ErreurRoutage
+
+    calcul = observatoire.dernier_calcul(organisme)
+    if calcul is None:
+        try:
+            calcul = observatoire.calculer(
+                organisme, observatoire.Parametres(annee=observatoire.annee_par_defaut())
+            )
+        except (ValueError, ErreurRoutage) as erreur:
+            logger.warning(
+                "rapport %s : cartes du territoire impossibles (%s)", organisme.code, erreur
+            )
+            return
+    rapport.cartes = observatoire.cartes_svg(
+        calcul, rapport.annee, masquer=rapport.role_vue != "cadre"
+    )
 
 
 def donnees_json(rapport: Rapport) -> dict:

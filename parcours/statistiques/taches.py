@@ -35,7 +35,9 @@ def generer(edition_id: int) -> None:
     try:
         _etape(edition_id, "Calcul des indicateurs", 10, statut=StatutRapport.EN_COURS)
         rapport = rapports.construire(edition.organisme, edition.annee, edition.role_vue)
-        _etape(edition_id, "Mise en page", 40)
+        _etape(edition_id, "Cartes du territoire", 30)
+        rapports.ajouter_cartes(rapport, edition.organisme)
+        _etape(edition_id, "Mise en page", 45)
         html = rapports.rendre_html(rapport)
         _etape(edition_id, "Fabrication du PDF", 60)
         pdf = rapports.rendre_pdf(rapport)

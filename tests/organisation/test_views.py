@@ -107,6 +107,7 @@ MENUS = {
         "Accueil",
         "Statistiques",
         "Rapport annuel",
+        "Observatoire",
         "Lieux d'accueil",
         "Import de données",
     ],

@@ -38,6 +38,7 @@ class Command(BaseCommand):
                 )
         textes = textes_de_demo(organisme)
         self.stdout.write(f"Textes de démonstration du rapport annuel {textes.annee}.")
+        self._observatoire(organisme)
         unites = organisme.unites.count()
         lieux = sum(u.lieux_accueil.count() for u in organisme.unites.all())
         agents = organisme.agents.count()
@@ -52,3 +53,26 @@ class Command(BaseCommand):
         for compte in COMPTES_DEMO:
             self.stdout.write(f"  {compte.matricule:<16} {compte.role:<11} {compte.description}")
         self.stdout.write(f"  mot de passe commun : {MOT_DE_PASSE_DEMO}")
+
+    def _observatoire(self, organisme) -> None:
+        """Synthetic fragility counts on the real populations, then the observatory."""
+        from parcours.imports.engine import importer
+        from parcours.territoire import observatoire
+        from parcours.territoire.fragilite import csv_fragilite_demo
+
+        if not observatoire.a_des_donnees_de_fragilite(organisme):
+            contenu = csv_fragilite_demo(observatoire.departements(organisme))
+            rapport = importer(
+                "fragilite", contenu.encode(), nom_fichier="fragilite-demonstration-synthetique.csv"
+            )
+            if not rapport.accepte:
+                raise CommandError(f"données de fragilité de démonstration : {rapport.resume()}")
+            self.stdout.write(
+                f"Données de fragilité synthétiques : {rapport.lignes} communes (tirées au hasard "
+                "sur les populations réelles)."
+            )
+        if observatoire.dernier_calcul(organisme) is None:
+            observatoire.calculer(
+                organisme, observatoire.Parametres(annee=observatoire.annee_par_defaut())
+            )
+            self.stdout.write("Observatoire territorial calculé.")

@@ -41,6 +41,8 @@ class Command(BaseCommand):
         if not trouve.unites.exists():
             raise CommandError(f"l'organisme « {organisme} » n'a aucune unité : pas de territoire")
         rapport = rapports.construire(trouve, annee, role)
+        if format in ("html", "pdf"):
+            rapports.ajouter_cartes(rapport, trouve)
         if format == "json":
             contenu = (
                 json.dumps(rapports.donnees_json(rapport), ensure_ascii=False, indent=2) + "\n"
