@@ -31,6 +31,14 @@ def main() -> None:
                 page.goto(f"{BASE}/statistiques/")
                 page.wait_for_selector("[data-testid=chiffres-cles]")
                 page.screenshot(path=SORTIE / f"statistiques-{matricule}.png", full_page=False)
+            if matricule == "demo-pilotage":
+                page.goto(f"{BASE}/territoire/observatoire/?nombre=3&seuil=3&minutes=15")
+                page.wait_for_selector("#carte[data-couche=fragilite]")
+                page.locator("#carte").scroll_into_view_if_needed()
+                page.screenshot(path=SORTIE / "observatoire-demo-pilotage.png", full_page=False)
+                page.click("label[for=carte-accessibilite]")
+                page.wait_for_selector("#carte[data-couche=accessibilite]")
+                page.screenshot(path=SORTIE / "observatoire-accessibilite.png", full_page=False)
             page.click("text=Se déconnecter")
         navigateur.close()
 

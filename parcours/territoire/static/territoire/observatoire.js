@@ -15,6 +15,9 @@
   carte.attributionControl.setPrefix(false);
   carte.attributionControl.addAttribution("Contours : INSEE, code officiel géographique");
   L.control.scale({ imperial: false, position: "bottomleft" }).addTo(carte);
+  // Reception places above every layer, whichever loads first.
+  carte.createPane("lieux").style.zIndex = 450;
+  var rendu = L.svg({ pane: "lieux" });
 
   var couleurs = {};
   Object.keys(legendes).forEach(function (nom) {
@@ -112,7 +115,6 @@
       }
       groupe.addTo(carte);
       actuelle = groupe;
-      dessus.eachLayer(function (c) { c.bringToFront && c.bringToFront(); });
       if (!cadre) {
         cadre = polygones.getBounds();
         carte.fitBounds(cadre);
@@ -128,7 +130,10 @@
     var couleurLieu = (couleurs.lieux && couleurs.lieux.lieu || {}).couleur || "#e1000f";
     L.geoJSON(donnees, {
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, { radius: 4, color: "#ffffff", weight: 1, fillColor: couleurLieu, fillOpacity: 1 });
+        return L.circleMarker(latlng, {
+          radius: 4, color: "#ffffff", weight: 1, fillColor: couleurLieu, fillOpacity: 1,
+          pane: "lieux", renderer: rendu
+        });
       },
       onEachFeature: function (f, couche) {
         couche.bindTooltip(echapper(f.properties.nom));
