@@ -7,9 +7,9 @@ d_max = m × v / (60 × k) km" of great-circle distance (`rayon_en_km`).
 
 Two layers:
 
-- `recommander`, a pure core on numpy arrays (no Django): coverage sets from k-d trees on unit-sphere
-  coordinates, then greedy maximal coverage ("glouton") or the exact MILP solved by HiGHS
-  ("exact"), "auto" choosing the exact solver while the model stays small;
+- `recommander`, a pure core on numpy arrays (no Django): coverage sets from k-d trees on
+  unit-sphere coordinates, then greedy maximal coverage ("glouton") or the exact MILP solved by
+  HiGHS ("exact"), "auto" choosing the exact solver while the model stays small;
 - `recommander_pour`, which reads an organisme's territory, its fragility map and its active
   reception places from the database and returns the proposals ready for the map.
 
@@ -27,21 +27,25 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 from scipy import sparse
 from scipy.spatial import cKDTree
 
 if TYPE_CHECKING:
     from parcours.organisation.models import Organisme
 
+# Mean Earth radius, the sphere of every distance of the observatory (see `accessibilite`).
 RAYON_TERRE_KM = 6371.0
 METHODES = ("auto", "glouton", "exact")
-# "auto" solves exactly while the MILP has at most this many nonzeros. With 15 minutes at the
-# default k = 1.3, v = 60 km/h (11.5 km), a commune is covered by ~20 candidates in rural France
-# and ~60 in dense areas: 250,000 nonzeros is a territory of 5,000 to 10,000 fragile communes
-# against every commune, beyond any single Carsat's. Measured on real communes (a whole région,
-# all its communes as demand and as candidates, 3 to 10 places), HiGHS proves optimality in well
-# under a second at that size: the LP relaxation of maximal coverage is nearly integral. The time
-# limit below keeps the worst case bounded anyway.
+# "auto" solves exactly while the reduced MILP has at most this many nonzeros, else greedily.
+# Measured on real town halls (every commune of a région as candidates, 30 % or all of them as
+# demand, 3 or 10 places, 15 or 30 minutes at k = 1.3, v = 60 km/h): up to 100,000 nonzeros
+# HiGHS proves optimality in 0.2 to 8 s, around 200,000 in 2 to 8 s; from 350,000 it mostly
+# reaches the time limit, and at 700,000 (30 minutes, every commune of a large région fragile)
+# it never finishes. Size is only a proxy: a dense case (Île-de-France, 10 places) reaches the
+# limit at 60,000 nonzeros, and the time limit bounds it. The default use, the fragile
+# pseudo-cantons of one Carsat at 15 minutes, is 20,000 to 100,000 nonzeros. Where the exact
+# solution is found it covers 0 to 7 % more people than greedy.
 EXACT_NONZEROS_MAX = 250_000
 EXACT_TEMPS_LIMITE_S = 10.0
 # HiGHS presolve rules, by their bit in the `presolve_rule_off` option.
@@ -91,7 +95,7 @@ def _corde(distance_km: float) -> float:
     return 2.0 * math.sin(angle / 2.0) * (1.0 + 1e-12) + 1e-15
 
 
-def _tableau(valeurs: Any, colonnes: int | None, nom: str) -> np.ndarray:
+def _tableau(valeurs: npt.ArrayLike, colonnes: int | None, nom: str) -> np.ndarray:
     tableau = np.asarray(valeurs, dtype=float)
     if colonnes is None:
         tableau = tableau.reshape(-1)
@@ -180,15 +184,21 @@ def _highs():
             solveur = highspy.Highs()
         else:
             sys.stdout.flush()
-            sauvegarde = os.dup(1)
-            nul = os.open(os.devnull, os.O_WRONLY)
             try:
-                os.dup2(nul, 1)
+                sauvegarde = os.dup(1)
+            except OSError:  # no standard output at all: nothing to protect
+                sauvegarde = None
+            if sauvegarde is None:
                 solveur = highspy.Highs()
-            finally:
-                os.dup2(sauvegarde, 1)
-                os.close(sauvegarde)
-                os.close(nul)
+            else:
+                nul = os.open(os.devnull, os.O_WRONLY)
+                try:
+                    os.dup2(nul, 1)
+                    solveur = highspy.Highs()
+                finally:
+                    os.dup2(sauvegarde, 1)
+                    os.close(sauvegarde)
+                    os.close(nul)
             _highs_entete_ecrite = True
     solveur.setOptionValue("output_flag", False)
     return solveur
@@ -204,14 +214,14 @@ def _exact(
     poids: np.ndarray,
     nombre: int,
     depart: list[int],
-    temps_limite: float = EXACT_TEMPS_LIMITE_S,
+    temps_limite: float | None = None,
 ) -> list[int] | None:
     """The optimal set of `nombre` candidates by the MILP
 
         max Σ w_i y_i  s.t.  y_i ≤ Σ_{j covers i} x_j,  Σ x_j = nombre,  x ∈ {0,1}, y ∈ [0,1],
 
     warm-started with the greedy choice `depart`. None when HiGHS does not prove optimality
-    within `temps_limite` seconds.
+    within `temps_limite` seconds (`EXACT_TEMPS_LIMITE_S` by default).
     """
     import highspy
 
@@ -243,15 +253,17 @@ def _exact(
     lp.integrality_ = [highspy.HighsVarType.kInteger] * c + [highspy.HighsVarType.kContinuous] * n
 
     solveur = _highs()
+    if temps_limite is None:
+        temps_limite = EXACT_TEMPS_LIMITE_S
     solveur.setOptionValue("time_limit", float(temps_limite))
     # Populations are counted in persons: a proven gap under half a person is optimal enough,
     # and no relative tolerance lets a large territory lose whole villages.
     solveur.setOptionValue("mip_rel_gap", 0.0)
     solveur.setOptionValue("mip_abs_gap", 0.5)
-    # Two presolve rules overrun the time limit by minutes on dense coverage (30 minutes over a
-    # région: 55 s in presolve for a 10 s limit), and find nothing the model does not already
-    # have: parallel rows and columns (identical demand or candidates are merged above) and
-    # probing.
+    # Two presolve rules overran the time limit on dense coverage (30 minutes over a région: 55 s
+    # in presolve for a 10 s limit): parallel rows and columns, redundant here since identical
+    # demand points and identical candidates are merged beforehand, and probing, which HiGHS
+    # itself advises switching off when it runs out of time.
     solveur.setOptionValue("presolve_rule_off", PRESOLVE_PARALLELES | PRESOLVE_PROBING)
     solveur.passModel(lp)
 
@@ -272,10 +284,10 @@ def _exact(
 
 
 def recommander(
-    demande_latlon: Any,
-    poids: Any,
-    existants_latlon: Any,
-    candidats_latlon: Any,
+    demande_latlon: npt.ArrayLike,
+    poids: npt.ArrayLike,
+    existants_latlon: npt.ArrayLike,
+    candidats_latlon: npt.ArrayLike,
     nombre: int,
     rayon_km: float,
     methode: str = "auto",
@@ -341,7 +353,8 @@ def recommander(
             choix, gains = _glouton(a, w_garde, nombre, parmi=parmi)
             resultat.methode = "exact"
     elif exact:
-        # Greedy is then provably optimal: every candidate that adds anything is taken.
+        # Greedy is then optimal: it stopped with all reachable demand covered, or took every
+        # useful candidate.
         resultat.methode = "exact"
 
     resultat.indices = [int(utiles[j]) for j in choix]
