@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from parcours.lib import taches
@@ -225,9 +226,12 @@ def personnes_vues_de_visu(
     )
     if unite is not None:
         entretiens = entretiens.filter(unite=unite)
+    # A person living in a municipal arrondissement (Paris, Lyon, Marseille) counts for the
+    # commune: the maps draw communes.
     lignes = (
         entretiens.order_by()
-        .values_list("assure__commune_id")
+        .annotate(commune=Coalesce("assure__commune__commune_parent_id", "assure__commune_id"))
+        .values_list("commune")
         .annotate(n=Count("assure_id", distinct=True))
     )
     return {commune: (None if masquer and n < SEUIL_SECRET else n) for commune, n in lignes}

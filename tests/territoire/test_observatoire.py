@@ -198,12 +198,18 @@ def test_communes_of_residence_are_counted_once_per_person_and_masked_below_11(c
     annule.annule = True
     annule.save()
 
+    _vu_de_visu(calcule.unite, "13201")  # Marseille, 1er arrondissement: counts for Marseille
     organisme = calcule.organisme
     assert observatoire.personnes_vues_de_visu(organisme, 2025, masquer=False) == {
         "82121": 13,
         "82033": 3,
+        "13055": 1,
     }
-    assert observatoire.personnes_vues_de_visu(organisme, 2025) == {"82121": 13, "82033": None}
+    assert observatoire.personnes_vues_de_visu(organisme, 2025) == {
+        "82121": 13,
+        "82033": None,
+        "13055": None,
+    }
     assert observatoire.personnes_vues_de_visu(
         organisme, 2025, unite=calcule.autre_unite, masquer=False
     ) == {"82033": 3}
