@@ -25,9 +25,7 @@ no time limit fails.
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +34,8 @@ import numpy as np
 
 RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
+from bench._base import preparer_base  # noqa: E402
+
 CIBLE_SECONDES = 5.0
 K, V = 1.3, 60.0
 RAYON_DISPERSION_KM = 1.5
@@ -144,30 +144,14 @@ def main() -> None:
     parametres.add_argument("--graine", type=int, default=1, help="seed of the random draw")
     args = parametres.parse_args()
 
-    dossier = tempfile.mkdtemp(prefix="parcours-bench-accessibilite-")
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{dossier}/bench.sqlite3")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "parcours.settings.dev"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import OperationalError, connection
+    preparer_base("parcours-bench-accessibilite-")
+    from django.db import connection
 
     from parcours.organisation.models import LieuAccueil
     from parcours.territoire.accessibilite import EstimateurDistance, calculer_accessibilite
     from parcours.territoire.chargement import charger_geographie
     from parcours.territoire.models import Commune
 
-    if connection.vendor == "postgresql":
-        try:
-            connection.ensure_connection()
-        except OperationalError:
-            with connection._nodb_cursor() as curseur:
-                curseur.execute(
-                    f"CREATE DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])}"
-                )
-        call_command("flush", "--noinput", verbosity=0)
-    call_command("migrate", verbosity=0)
     debut = time.perf_counter()
     charger_geographie()
     print(

@@ -26,10 +26,8 @@ missing). No time limit fails.
 
 import argparse
 import importlib
-import os
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -38,6 +36,8 @@ from pathlib import Path
 
 RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
+from bench._base import preparer_base  # noqa: E402
+
 ANNEE = 2024
 CIBLE_REGION = 1.0
 CIBLE_NATIONAL = 10.0
@@ -504,14 +504,8 @@ def main() -> None:
     cas = [args.seulement] if args.seulement else ["region", "national"]
     nb_region = args.entretiens // 20
 
-    dossier = Path(tempfile.mkdtemp(prefix="parcours-bench-rapport-"))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{dossier}/bench.sqlite3")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "parcours.settings.dev"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import OperationalError, connection
+    dossier = Path(preparer_base("parcours-bench-rapport-"))
+    from django.db import connection
 
     from parcours.dossiers.models import Mission
     from parcours.organisation.models import Organisme, Unite
@@ -520,16 +514,6 @@ def main() -> None:
     from parcours.territoire.chargement import charger_geographie
     from parcours.territoire.models import Departement, Region
 
-    if connection.vendor == "postgresql":
-        try:
-            connection.ensure_connection()
-        except OperationalError:
-            with connection._nodb_cursor() as curseur:
-                curseur.execute(
-                    f"CREATE DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])}"
-                )
-        call_command("flush", "--noinput", verbosity=0)
-    call_command("migrate", verbosity=0)
     # A flush empties the missions a data migration wrote.
     defaut = importlib.import_module("parcours.dossiers.migrations.0002_missions_par_defaut")
     for code, libelle, axe, ordre in defaut.MISSIONS:
