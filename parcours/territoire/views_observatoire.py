@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from parcours.statistiques.indicateurs import annees_disponibles
 from parcours.territoire import cartes, fragilite, implantation, observatoire, perms
 from parcours.territoire.forms import CalculObservatoireForm, CarteForm, ImplantationForm
+from parcours.territoire.models import Commune
 
 COUCHES = ("fragilite", "accessibilite", "residence")
 
@@ -77,10 +78,40 @@ def _resume(calcul) -> dict:
         repartition = {"comptes": list(enumerate(comptes)), "secrets": secrets}
     return {
         "acces": acces,
+        "portee": _portee(calcul.organisme, acces["communes"]),
         "fragile": fragile,
         "repartition": repartition,
         "mention_estimateur": observatoire.mention_estimateur(calcul),
     }
+
+
+def _portee(organisme, communes: dict) -> list[dict]:
+    """How many communes and inhabitants lie within 15 and 30 minutes (the shares are in the
+    JSON of DESIGN §5; the page gives the counts beside them)."""
+    population = dict(
+        Commune.objects.communes()
+        .filter(departement__in=organisme.departements())
+        .values_list("code", "population")
+    )
+    total_communes = len(communes)
+    total_population = sum(population.get(code) or 0 for code in communes)
+    lignes = []
+    for seuil in (15, 30):
+        proches = [
+            code
+            for code, c in communes.items()
+            if c["minutes"] is not None and c["minutes"] <= seuil
+        ]
+        lignes.append(
+            {
+                "minutes": seuil,
+                "communes": len(proches),
+                "total_communes": total_communes,
+                "population": sum(population.get(code) or 0 for code in proches),
+                "total_population": total_population,
+            }
+        )
+    return lignes
 
 
 def _implantation(request, calcul) -> dict:

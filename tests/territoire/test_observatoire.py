@@ -362,3 +362,23 @@ def test_the_annual_report_pdf_holds_the_three_maps(tmp_path, calcule):
     assert acces and "Source" in acces[0] and "km" in acces[0]
     residence = [p for p in pages if "Territoires d'intervention" in p]
     assert residence and "Source" in residence[0]
+
+
+def test_the_page_gives_counts_within_15_and_30_minutes_matching_the_shares(client, calcule):
+    client.force_login(calcule.paula)
+    page = client.get(reverse("territoire:observatoire"))
+    acces = page.context["acces"]
+    quinze, trente = page.context["portee"]
+    assert quinze["total_communes"] == len(acces["communes"])
+    for ligne, suffixe in ((quinze, "15"), (trente, "30")):
+        assert (
+            round(100 * ligne["communes"] / ligne["total_communes"], 1)
+            == acces[f"part_communes_{suffixe}"]
+        )
+        assert (
+            round(100 * ligne["population"] / ligne["total_population"], 1)
+            == acces[f"part_population_{suffixe}"]
+        )
+    assert quinze["communes"] <= trente["communes"]
+    assert Commune.objects.get(code="82121").population <= quinze["population"]
+    assert "habitants sur" in page.content.decode()
