@@ -123,7 +123,7 @@ def par_arbre(mairies: np.ndarray, lieux: np.ndarray, population: np.ndarray):
 
 def par_force_brute(mairies: np.ndarray, lieux: np.ndarray, population: np.ndarray):
     """Every origin against every place: the haversine matrix by chunks of origins, argmin."""
-    from parcours.territoire.accessibilite import distances_km
+    from parcours.lib.sphere import distances_km
 
     indices = np.empty(len(mairies), dtype=np.intp)
     d_km = np.empty(len(mairies))

@@ -240,6 +240,12 @@ def calculer(annee: int, perimetre: Perimetre, *, par_mois: bool = False) -> Bil
     return bilan
 
 
+def derniere_annee_complete(annees: list[int]) -> int:
+    """The default year of a page among `annees_disponibles()`: the last full one (the report
+    of year N is published in N+1; a year under way would be compared with a whole one)."""
+    return annees[1] if len(annees) > 1 else annees[0]
+
+
 def annees_disponibles(aujourd_hui: date | None = None) -> list[int]:
     """The years that can be asked for: from the first interview or accompaniment on record
     to the current year, most recent first."""

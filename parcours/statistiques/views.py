@@ -17,7 +17,13 @@ from parcours.statistiques.forms import (
     GenererRapportForm,
     TextesRapportForm,
 )
-from parcours.statistiques.indicateurs import Bilan, Perimetre, annees_disponibles, calculer
+from parcours.statistiques.indicateurs import (
+    Bilan,
+    Perimetre,
+    annees_disponibles,
+    calculer,
+    derniere_annee_complete,
+)
 from parcours.statistiques.models import RapportAnnuel, StatutRapport, TexteRapport, ZoomAction
 from parcours.statistiques.tableaux import (
     MOIS_LIBELLES,
@@ -83,9 +89,9 @@ def _filtres(request):
         annees=annees,
         departements=departements,
         unites=list(unites),
-        initial={"annee": _annee_du_rapport(annees)},
+        initial={"annee": derniere_annee_complete(annees)},
     )
-    annee, departement, unite = _annee_du_rapport(annees), None, None
+    annee, departement, unite = derniere_annee_complete(annees), None, None
     if form.is_bound:
         form.is_valid()  # a field that is wrong falls back to its default, the others hold
         annee = form.cleaned_data.get("annee") or annee
@@ -200,7 +206,7 @@ def rapports_annuels(request):
     _verifier_rapports(user)
     annees = annees_disponibles()
     form = GenererRapportForm(
-        request.POST or None, annees=annees, initial={"annee": _annee_du_rapport(annees)}
+        request.POST or None, annees=annees, initial={"annee": derniere_annee_complete(annees)}
     )
     if request.method == "POST" and form.is_valid():
         edition = RapportAnnuel.objects.create(
@@ -225,12 +231,6 @@ def rapports_annuels(request):
 
 
 DUREE_MAXIMALE = timedelta(minutes=30)
-
-
-def _annee_du_rapport(annees: list[int]) -> int:
-    """The last full year by default (the report of year N is published in N+1; a year under
-    way would be compared with a whole one)."""
-    return annees[1] if len(annees) > 1 else annees[0]
 
 
 def _edition(request, pk: int) -> RapportAnnuel:

@@ -28,43 +28,17 @@ import numpy as np
 from django.conf import settings
 from scipy.spatial import cKDTree
 
-# Mean Earth radius (IUGG R1 = (2a + b) / 3), the radius of the sphere every distance is on.
-RAYON_TERRE_KM = 6371.0
+from parcours.lib.sphere import corde_vers_km, distances_km, sur_la_sphere
+
 SEUILS_MINUTES = (15, 30)
 
 Progression = Callable[[str, int, int], None]
 ETAPE = "Accessibilité des communes"
 
 
-def distances_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle distances in km (haversine, sphere of radius 6,371.0 km), broadcast
-    element-wise over arrays (or scalars) of latitudes and longitudes in degrees."""
-    phi1, lam1, phi2, lam2 = (
-        np.radians(np.asarray(x, dtype=float)) for x in (lat1, lon1, lat2, lon2)
-    )
-    a = (
-        np.sin((phi2 - phi1) / 2) ** 2
-        + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2
-    )
-    return 2 * RAYON_TERRE_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
 def minutes_estimees(d_km, k: float, v: float):
     """The built-in estimate of DESIGN §4: t (min) = 60 × k × d / v (scalar or array)."""
     return 60.0 * k * d_km / v
-
-
-def _sur_la_sphere(latlon: np.ndarray) -> np.ndarray:
-    """(n, 2) latitudes and longitudes in degrees → (n, 3) points of the unit sphere."""
-    latlon = np.asarray(latlon, dtype=float).reshape(-1, 2)
-    phi, lam = np.radians(latlon[:, 0]), np.radians(latlon[:, 1])
-    cos_phi = np.cos(phi)
-    return np.column_stack((cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)))
-
-
-def _corde_vers_km(corde: np.ndarray) -> np.ndarray:
-    """A chord of the unit sphere → the great-circle distance in km between its ends."""
-    return 2 * RAYON_TERRE_KM * np.arcsin(np.clip(corde / 2, 0.0, 1.0))
 
 
 def plus_proches(
@@ -83,8 +57,8 @@ def plus_proches(
         raise ValueError("aucune destination : pas de plus proche")
     if len(origines) == 0:
         return np.zeros(0, dtype=np.intp), np.zeros(0)
-    cordes, indices = cKDTree(_sur_la_sphere(destinations)).query(_sur_la_sphere(origines), k=1)
-    return np.asarray(indices, dtype=np.intp), _corde_vers_km(cordes)
+    cordes, indices = cKDTree(sur_la_sphere(destinations)).query(sur_la_sphere(origines), k=1)
+    return np.asarray(indices, dtype=np.intp), corde_vers_km(cordes)
 
 
 class ErreurRoutage(Exception):
@@ -195,7 +169,7 @@ class EstimateurOSRM:
         if n == 0:
             return indices, minutes
         nb = min(self.candidats, len(destinations))
-        _, candidats = cKDTree(_sur_la_sphere(destinations)).query(_sur_la_sphere(origines), k=nb)
+        _, candidats = cKDTree(sur_la_sphere(destinations)).query(sur_la_sphere(origines), k=nb)
         candidats = np.asarray(candidats, dtype=np.intp).reshape(n, nb)
         fait = 0
         for sources, cibles in self._lots(candidats):
@@ -330,12 +304,6 @@ def estimateur_pour(organisme) -> Estimateur:
     if url:
         return EstimateurOSRM(url)
     return EstimateurDistance(organisme.detour_k, organisme.vitesse_kmh)
-
-
-def description_estimateur(estimateur: Estimateur) -> dict:
-    """What to store with a computation: `{"estimateur": "distance", "k", "v"}` or
-    `{"estimateur": "osrm", "url", "candidats"}` (the URL without credentials)."""
-    return estimateur.parametres()
 
 
 def _part(dedans: float, total: float) -> float | None:

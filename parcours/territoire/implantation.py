@@ -19,7 +19,6 @@ recommending, so a `Recommandation` may hold fewer places than asked.
 
 from __future__ import annotations
 
-import math
 import os
 import sys
 import threading
@@ -31,11 +30,11 @@ import numpy.typing as npt
 from scipy import sparse
 from scipy.spatial import cKDTree
 
+from parcours.lib.sphere import km_vers_corde, sur_la_sphere
+
 if TYPE_CHECKING:
     from parcours.organisation.models import Organisme
 
-# Mean Earth radius, the sphere of every distance of the observatory (see `accessibilite`).
-RAYON_TERRE_KM = 6371.0
 METHODES = ("auto", "glouton", "exact")
 # "auto" solves exactly while the reduced MILP has at most this many nonzeros, else greedily.
 # Measured on real town halls (every commune of a région as candidates, 30 % or all of them as
@@ -82,17 +81,10 @@ def rayon_en_km(minutes: float, detour_k: float, vitesse_kmh: float) -> float:
     return minutes * vitesse_kmh / (60.0 * detour_k)
 
 
-def _sphere(latlon: np.ndarray) -> np.ndarray:
-    """Points on the unit sphere (x, y, z) from (latitude, longitude) in degrees."""
-    phi, lam = np.radians(latlon[:, 0]), np.radians(latlon[:, 1])
-    return np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
-
-
 def _corde(distance_km: float) -> float:
     """The chord of the unit sphere subtending a great-circle distance, a little widened so that a
     point exactly at the distance counts as within it despite rounding."""
-    angle = min(distance_km / RAYON_TERRE_KM, math.pi)
-    return 2.0 * math.sin(angle / 2.0) * (1.0 + 1e-12) + 1e-15
+    return km_vers_corde(distance_km) * (1.0 + 1e-12) + 1e-15
 
 
 def _tableau(valeurs: npt.ArrayLike, colonnes: int | None, nom: str) -> np.ndarray:
@@ -316,10 +308,10 @@ def recommander(
         raise ValueError("Les poids doivent être positifs ou nuls.")
 
     corde = _corde(rayon_km)
-    xyz = _sphere(demande)
+    xyz = sur_la_sphere(demande)
     deja = np.zeros(len(demande), dtype=bool)
     if len(existants) and len(demande):
-        distances, _ = cKDTree(_sphere(existants)).query(xyz, distance_upper_bound=corde)
+        distances, _ = cKDTree(sur_la_sphere(existants)).query(xyz, distance_upper_bound=corde)
         deja = distances <= corde
     resultat = Recommandation(
         totale=float(w.sum()), deja_couverte=float(w[deja].sum()), methode="glouton"
@@ -327,7 +319,7 @@ def recommander(
 
     # The model: uncovered demand that some candidate reaches, and the candidates reaching some.
     garde = ~deja & (w > 0)
-    a = _couverture(xyz[garde], _sphere(candidats), corde)
+    a = _couverture(xyz[garde], sur_la_sphere(candidats), corde)
     w_garde = w[garde]
     lignes = np.diff(a.indptr) > 0
     a, w_garde = a[lignes], w_garde[lignes]

@@ -10,7 +10,6 @@ the report and as GeoJSON layers for the page's Leaflet map.
 """
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,15 +21,13 @@ from parcours.lib import taches
 from parcours.organisation.models import LieuAccueil, Organisme, Unite
 from parcours.territoire import accessibilite, cartes, fragilite
 from parcours.territoire.enums import StatutCalcul
-from parcours.territoire.models import CalculObservatoire, DonneeFragilite
+from parcours.territoire.models import CalculObservatoire, Commune, DonneeFragilite
 
 logger = logging.getLogger(__name__)
 
 SEUIL_SECRET = 11
 # A computation still "under way" this long after it was asked for was cut short (server stop).
 DUREE_MAX_MINUTES = 30
-
-Progression = Callable[[str, int], None]
 
 
 @dataclass(frozen=True)
@@ -44,7 +41,7 @@ class Parametres:
     def verifier(self) -> None:
         if not 0 < self.alpha < 1:
             raise ValueError("le seuil α doit être strictement compris entre 0 et 1")
-        if self.reference not in ("territoire", "france"):
+        if self.reference not in fragilite.REFERENCES:
             raise ValueError("la référence est « territoire » ou « france »")
 
 
@@ -141,7 +138,7 @@ def _executer(calcul: CalculObservatoire) -> None:
     calcul.parametres = {
         "fragilite": p,
         "accessibilite": resultat_accessibilite["parametres"],
-        "estimateur": accessibilite.description_estimateur(estimateur),
+        "estimateur": estimateur.parametres(),
     }
     calcul.resultats = {"fragilite": resultat_fragilite, "accessibilite": resultat_accessibilite}
     calcul.statut = StatutCalcul.PRET
@@ -267,38 +264,92 @@ def mention_estimateur(calcul: CalculObservatoire) -> str:
     )
 
 
+CARTES = ("fragilite", "accessibilite", "residence")
+
+
 def cartes_svg(
-    calcul: CalculObservatoire, annee: int, *, unite: Unite | None = None, masquer: bool = True
+    calcul: CalculObservatoire,
+    annee: int,
+    *,
+    masquer: bool = True,
+    noms: tuple[str, ...] = CARTES,
 ) -> dict[str, str]:
-    """The three maps of the annual report, as SVG: `fragilite` (absent without data),
-    `accessibilite` and `residence`."""
+    """The maps of the annual report, as SVG, by name: `fragilite` (absent without data),
+    `accessibilite` and `residence` (persons seen de visu in `annee`); `noms` draws fewer."""
     organisme = calcul.organisme
     deps = departements(organisme)
-    places = lieux(organisme)
-    communes = cartes.contours_communes(deps)
     limites = cartes.contours_departements(deps)
     resultat = {}
     fragile = calcul.resultats.get("fragilite")
-    if fragile:
+    if "fragilite" in noms and fragile:
         resultat["fragilite"] = cartes.carte_fragilite(
             cartes.contours_pseudo_cantons(deps),
             fragile["territoires"],
             fragile["parametres"],
             departements=limites,
         )
-    resultat["accessibilite"] = cartes.carte_accessibilite(
-        communes,
-        calcul.resultats["accessibilite"]["communes"],
-        places,
-        mention_estimateur=mention_estimateur(calcul),
-        departements=limites,
-    )
-    resultat["residence"] = cartes.carte_residence(
-        communes,
-        personnes_vues_de_visu(organisme, annee, unite=unite, masquer=masquer),
-        places,
-        annee,
-        masquer,
-        departements=limites,
-    )
+    if "accessibilite" in noms or "residence" in noms:
+        communes = cartes.contours_communes(deps)
+        places = lieux(organisme)
+    if "accessibilite" in noms:
+        resultat["accessibilite"] = cartes.carte_accessibilite(
+            communes,
+            calcul.resultats["accessibilite"]["communes"],
+            places,
+            mention_estimateur=mention_estimateur(calcul),
+            departements=limites,
+        )
+    if "residence" in noms:
+        resultat["residence"] = cartes.carte_residence(
+            communes,
+            personnes_vues_de_visu(organisme, annee, masquer=masquer),
+            places,
+            annee,
+            masquer,
+            departements=limites,
+        )
     return resultat
+
+
+# Figures of the page -------------------------------------------------------------------------
+
+
+def repartition_composite(fragile: dict) -> dict:
+    """How many pseudo-cantons have 0 to 5 significant criteria, and how many are secret."""
+    comptes = [0] * 6
+    secrets = 0
+    for territoire in fragile["territoires"].values():
+        if territoire["composite"] is None:
+            secrets += 1
+        else:
+            comptes[territoire["composite"]] += 1
+    return {"comptes": list(enumerate(comptes)), "secrets": secrets}
+
+
+def portee(calcul: CalculObservatoire) -> list[dict]:
+    """How many communes and inhabitants lie within 15 and 30 minutes (the JSON of DESIGN §5
+    has the shares; the page gives the counts beside them)."""
+    communes = calcul.resultats["accessibilite"]["communes"]
+    population = dict(
+        Commune.objects.communes()
+        .filter(departement__in=calcul.organisme.departements())
+        .values_list("code", "population")
+    )
+    total_population = sum(population.get(code) or 0 for code in communes)
+    lignes = []
+    for seuil in accessibilite.SEUILS_MINUTES:
+        proches = [
+            code
+            for code, c in communes.items()
+            if c["minutes"] is not None and c["minutes"] <= seuil
+        ]
+        lignes.append(
+            {
+                "minutes": seuil,
+                "communes": len(proches),
+                "total_communes": len(communes),
+                "population": sum(population.get(code) or 0 for code in proches),
+                "total_population": total_population,
+            }
+        )
+    return lignes

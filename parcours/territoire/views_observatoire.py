@@ -6,15 +6,13 @@ import json
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from parcours.statistiques.indicateurs import annees_disponibles
+from parcours.statistiques.indicateurs import annees_disponibles, derniere_annee_complete
 from parcours.territoire import cartes, fragilite, implantation, observatoire, perms
 from parcours.territoire.forms import CalculObservatoireForm, CarteForm, ImplantationForm
-from parcours.territoire.models import Commune
 
-COUCHES = ("fragilite", "accessibilite", "residence")
+COUCHES = observatoire.CARTES
 
 
 def _organisme(request):
@@ -26,12 +24,10 @@ def _organisme(request):
 def _annee_residence(request) -> tuple[int, list[int]]:
     """The year of the residence map: asked for, or the last full year."""
     annees = annees_disponibles()
-    aujourd_hui = timezone.localdate()
-    defaut = next((a for a in annees if a < aujourd_hui.year), annees[0])
     form = CarteForm(request.GET or None, annees=annees)
     if form.is_bound and form.is_valid():
         return form.cleaned_data["annee"], annees
-    return defaut, annees
+    return derniere_annee_complete(annees), annees
 
 
 def page(request):
@@ -64,54 +60,14 @@ def _contexte(request, form_calcul: CalculObservatoireForm | None = None) -> dic
 
 
 def _resume(calcul) -> dict:
-    acces = calcul.resultats["accessibilite"]
     fragile = calcul.resultats.get("fragilite")
-    repartition = None
-    if fragile:
-        comptes = [0] * 6
-        secrets = 0
-        for t in fragile["territoires"].values():
-            if t["composite"] is None:
-                secrets += 1
-            else:
-                comptes[t["composite"]] += 1
-        repartition = {"comptes": list(enumerate(comptes)), "secrets": secrets}
     return {
-        "acces": acces,
-        "portee": _portee(calcul.organisme, acces["communes"]),
+        "acces": calcul.resultats["accessibilite"],
+        "portee": observatoire.portee(calcul),
         "fragile": fragile,
-        "repartition": repartition,
+        "repartition": observatoire.repartition_composite(fragile) if fragile else None,
         "mention_estimateur": observatoire.mention_estimateur(calcul),
     }
-
-
-def _portee(organisme, communes: dict) -> list[dict]:
-    """How many communes and inhabitants lie within 15 and 30 minutes (the shares are in the
-    JSON of DESIGN §5; the page gives the counts beside them)."""
-    population = dict(
-        Commune.objects.communes()
-        .filter(departement__in=organisme.departements())
-        .values_list("code", "population")
-    )
-    total_communes = len(communes)
-    total_population = sum(population.get(code) or 0 for code in communes)
-    lignes = []
-    for seuil in (15, 30):
-        proches = [
-            code
-            for code, c in communes.items()
-            if c["minutes"] is not None and c["minutes"] <= seuil
-        ]
-        lignes.append(
-            {
-                "minutes": seuil,
-                "communes": len(proches),
-                "total_communes": total_communes,
-                "population": sum(population.get(code) or 0 for code in proches),
-                "total_population": total_population,
-            }
-        )
-    return lignes
 
 
 def _implantation(request, calcul) -> dict:
@@ -225,7 +181,7 @@ def carte_svg(request, nom: str):
         raise Http404("carte inconnue")
     calcul = _calcul_pret(organisme)
     annee, _ = _annee_residence(request)
-    svg = observatoire.cartes_svg(calcul, annee, masquer=True).get(nom)
+    svg = observatoire.cartes_svg(calcul, annee, masquer=True, noms=(nom,)).get(nom)
     if svg is None:
         raise Http404("pas de données de fragilité")
     reponse = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")

@@ -16,14 +16,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from parcours.lib.sphere import distances_km
 from parcours.territoire.accessibilite import (
     ErreurRoutage,
     EstimateurDistance,
     EstimateurOSRM,
     ajuster,
     calculer_accessibilite,
-    description_estimateur,
-    distances_km,
     estimateur_pour,
     minutes_estimees,
     plus_proches,
@@ -200,11 +199,11 @@ def test_estimator_choice_follows_the_setting(db, settings):
     settings.PARCOURS_ROUTAGE_OSRM_URL = ""
     estimateur = estimateur_pour(organisme)
     assert isinstance(estimateur, EstimateurDistance)
-    assert description_estimateur(estimateur) == {"estimateur": "distance", "k": 1.4, "v": 55.0}
+    assert estimateur.parametres() == {"estimateur": "distance", "k": 1.4, "v": 55.0}
     settings.PARCOURS_ROUTAGE_OSRM_URL = "http://routage:s3cret@osrm.interne:5000/"
     estimateur = estimateur_pour(organisme)
     assert isinstance(estimateur, EstimateurOSRM)
-    assert description_estimateur(estimateur) == {
+    assert estimateur.parametres() == {
         "estimateur": "osrm",
         "url": "http://osrm.interne:5000",
         "candidats": 5,

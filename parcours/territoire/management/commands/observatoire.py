@@ -13,13 +13,10 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from parcours.organisation.models import Organisme
 from parcours.territoire import observatoire
 from parcours.territoire.accessibilite import ErreurRoutage
-
-CARTES = ("fragilite", "accessibilite", "residence")
 
 
 class Command(BaseCommand):
@@ -52,7 +49,9 @@ class Command(BaseCommand):
             help="année des entretiens de visu de la carte des communes de résidence "
             "(par défaut : l'année dernière)",
         )
-        parser.add_argument("--carte", choices=CARTES, help="une seule carte (format svg)")
+        parser.add_argument(
+            "--carte", choices=observatoire.CARTES, help="une seule carte (format svg)"
+        )
 
     def handle(self, *args, **o):
         organisme = Organisme.objects.filter(code=o["organisme"]).first()
@@ -77,8 +76,9 @@ class Command(BaseCommand):
             self._ecrire(sortie, contenu + "\n")
             ecrits = [sortie]
         else:
-            annee = o["annee_residence"] or timezone.localdate().year - 1
-            svgs = observatoire.cartes_svg(calcul, annee, masquer=True)
+            annee = o["annee_residence"] or observatoire.annee_par_defaut()
+            noms = (o["carte"],) if o["carte"] else observatoire.CARTES
+            svgs = observatoire.cartes_svg(calcul, annee, masquer=True, noms=noms)
             if o["carte"]:
                 if o["carte"] not in svgs:
                     raise CommandError(
