@@ -33,6 +33,8 @@ from parcours.dossiers.models import (
     Orientation,
     Signalement,
 )
+from parcours.dossiers.perms import assures_visible_to
+from parcours.lib.dates import probleme_date_activite, probleme_date_naissance
 from parcours.lib.texte import normaliser
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Agent, LieuAccueil, Secteur, Unite
@@ -64,6 +66,13 @@ def nouvelle_ref(prefixe: str) -> str:
     return f"{prefixe}-{uuid.uuid4().hex[:16].upper()}"
 
 
+def _sauver(objet: Model, acting_user: Agent | None, **options) -> None:
+    """Save, naming the author in the change history even outside a request (a command, a
+    background task): DESIGN §1, the author of every change."""
+    objet._history_user = acting_user
+    objet.save(**options)
+
+
 def _verrouiller(modele: type[Model], pk: int, version: int | None) -> Model:
     """The current row, locked for this transaction; ConflitDeVersion if it moved on."""
     objet = modele.objects.select_for_update().get(pk=pk)
@@ -83,19 +92,26 @@ def doublons_possibles(*, nir: str, nom: str, prenom: str, date_naissance: date)
     )
 
 
+def _verifier_naissance(jour: date | None) -> None:
+    if jour is not None and (probleme := probleme_date_naissance(jour, timezone.localdate())):
+        raise RegleMetier({"date_naissance": probleme})
+
+
 @transaction.atomic
 def creer_assure(*, acting_user: Agent, **champs) -> Assure:
     if Assure.objects.filter(nir=champs["nir"]).exists():
         raise RegleMetier({"nir": "une personne porte déjà ce NIR"})
+    _verifier_naissance(champs.get("date_naissance"))
     assure = Assure(**champs)
     assure.recherche = normaliser(f"{assure.nom} {assure.prenom}")
-    assure.save()
+    _sauver(assure, acting_user)
     return assure
 
 
 @transaction.atomic
 def modifier_assure(assure: Assure, *, acting_user: Agent, version: int, **champs) -> Assure:
     courant = _verrouiller(Assure, assure.pk, version)
+    _verifier_naissance(champs.get("date_naissance"))
     if "nir" in champs and champs["nir"] != courant.nir:
         if Assure.objects.filter(nir=champs["nir"]).exclude(pk=courant.pk).exists():
             raise RegleMetier({"nir": "une autre personne porte déjà ce NIR"})
@@ -103,7 +119,7 @@ def modifier_assure(assure: Assure, *, acting_user: Agent, version: int, **champ
         setattr(courant, champ, valeur)
     courant.recherche = normaliser(f"{courant.nom} {courant.prenom}")
     courant.version += 1
-    courant.save()
+    _sauver(courant, acting_user)
     return courant
 
 
@@ -157,13 +173,20 @@ def enregistrer_signalement(
     source_precision: str = "",
     mission: Mission | None = None,
     commentaire: str = "",
+    identite_declaree: dict | None = None,
+    identite_a_verifier: bool = False,
+    commune_id: str | None = None,
 ) -> Signalement:
+    """Record a signalement and route it; `commune_id` (the one the sender gave) routes it
+    before the person's stored commune."""
     if date > timezone.localdate():
         raise RegleMetier({"date": "la date de réception ne peut pas être dans le futur"})
+    if probleme := probleme_date_activite(date, timezone.localdate()):
+        raise RegleMetier({"date": probleme})
     if source == SourceSignalement.AUTRE and not source_precision:
         raise RegleMetier({"source_precision": "précisez la source"})
-    routage = router(assure.commune_id, emetteur=acting_user)
-    return Signalement.objects.create(
+    routage = router(commune_id or assure.commune_id, emetteur=acting_user)
+    signalement = Signalement(
         ref=nouvelle_ref("S"),
         assure=assure,
         date=date,
@@ -175,6 +198,115 @@ def enregistrer_signalement(
         emetteur=acting_user,
         unite=routage.unite,
         agent=routage.agent,
+        identite_declaree=identite_declaree or {},
+        identite_a_verifier=identite_a_verifier,
+    )
+    _sauver(signalement, acting_user)
+    return signalement
+
+
+CHAMPS_IDENTITE = (
+    "nir",
+    "nom",
+    "prenom",
+    "date_naissance",
+    "sexe",
+    "commune",
+    "adresse",
+    "telephone",
+    "email",
+)
+
+
+class HomonymesPossibles(Exception):
+    """Persons of the same name and birth date, with another NIR, that the user may see: the
+    user confirms it is another person, or corrects the NIR."""
+
+    def __init__(self, homonymes: list[Assure]):
+        self.homonymes = homonymes
+        super().__init__("homonymes possibles")
+
+
+def _identite_en_clair(identite: dict) -> dict:
+    """The identity typed by the sender, as kept on the signalement (JSON)."""
+    commune = identite.get("commune")
+    return {
+        "nir": identite["nir"],
+        "nom": identite["nom"],
+        "prenom": identite["prenom"],
+        "date_naissance": identite["date_naissance"].isoformat(),
+        "sexe": identite["sexe"],
+        "commune": commune.code if commune else "",
+        "commune_nom": commune.nom if commune else "",
+        "adresse": identite.get("adresse") or "",
+        "telephone": identite.get("telephone") or "",
+        "email": identite.get("email") or "",
+    }
+
+
+def identite_differe(assure: Assure, identite: dict) -> bool:
+    """Whether a typed identity names someone else than the stored one (name, first name, birth
+    date; accents, case and punctuation aside)."""
+    return (
+        normaliser(assure.nom) != normaliser(identite["nom"])
+        or normaliser(assure.prenom) != normaliser(identite["prenom"])
+        or assure.date_naissance != identite["date_naissance"]
+    )
+
+
+@transaction.atomic
+def recevoir_signalement(
+    *,
+    acting_user: Agent,
+    identite: dict,
+    confirmer_nouvelle_personne: bool = False,
+    **demande,
+) -> Signalement:
+    """A signalement with the person's identity as typed (intake by the 36 46, a social worker,
+    a partner): the person is found by NIR, or created.
+
+    What the sender learns is only what they typed (DESIGN §1: nobody learns whether a person is
+    known to the service). A NIR already known under another identity keeps its stored identity;
+    the signalement is attached to it and marked « identité à vérifier » for the receiving unit.
+    Homonyms (same name and birth date, another NIR) are shown only when the user's unit holds
+    their dossier; otherwise the new person's signalement is marked for checking, silently.
+    """
+    identite = {c: identite.get(c) for c in CHAMPS_IDENTITE}
+    for champ in ("adresse", "telephone", "email"):
+        identite[champ] = identite[champ] or ""
+    declaree = _identite_en_clair(identite)
+    commune = identite["commune"]
+    assure = Assure.objects.select_for_update().filter(nir=identite["nir"]).first()
+    if assure is not None:
+        a_verifier = identite_differe(assure, identite)
+    else:
+        homonymes = list(
+            doublons_possibles(
+                nir=identite["nir"],
+                nom=identite["nom"],
+                prenom=identite["prenom"],
+                date_naissance=identite["date_naissance"],
+            )
+        )
+        visibles = []
+        if homonymes and acting_user.unite_id is not None:
+            ids = set(
+                assures_visible_to(acting_user)
+                .filter(pk__in=[h.pk for h in homonymes])
+                .values_list("pk", flat=True)
+            )
+            visibles = [h for h in homonymes if h.pk in ids]
+        if visibles and not confirmer_nouvelle_personne:
+            raise HomonymesPossibles(visibles)
+        a_verifier = bool(homonymes)
+        assure = creer_assure(acting_user=acting_user, **identite)
+    return enregistrer_signalement(
+        assure,
+        acting_user=acting_user,
+        identite_declaree=declaree,
+        identite_a_verifier=a_verifier,
+        commune_id=commune.code if commune else None,
+        **demande,
     )
 
 
@@ -223,18 +355,19 @@ def trier_signalement(
             unite=unite,
         )
     elif statut == StatutSignalement.ORIENTE_AILLEURS:
-        Orientation.objects.create(
+        orientation = Orientation(
             assure=courant.assure,
             date=aujourd_hui,
             partenaire=motif_decision[:200],
             motif=f"Suite au signalement du {courant.date:%d/%m/%Y} : {courant.motif}",
             auteur=acting_user,
         )
+        _sauver(orientation, acting_user)
     courant.statut = statut
     courant.motif_decision = motif_decision
     courant.decide_par = acting_user
     courant.decide_le = timezone.now()
-    courant.save()
+    _sauver(courant, acting_user)
     return courant
 
 
@@ -252,9 +385,11 @@ def ouvrir_accompagnement(
 ) -> Accompagnement:
     if date_debut > timezone.localdate():
         raise RegleMetier({"date_debut": "la date d'ouverture ne peut pas être dans le futur"})
+    if probleme := probleme_date_activite(date_debut, timezone.localdate()):
+        raise RegleMetier({"date_debut": probleme})
     if referent.role not in (Role.ASS, Role.CADRE) or referent.unite_id is None:
         raise RegleMetier({"referent": "le référent doit être un·e assistant·e de service social"})
-    return Accompagnement.objects.create(
+    accompagnement = Accompagnement(
         ref=nouvelle_ref("A"),
         assure=assure,
         mission=mission,
@@ -262,6 +397,8 @@ def ouvrir_accompagnement(
         referent=referent,
         unite_id=referent.unite_id,
     )
+    _sauver(accompagnement, acting_user)
+    return accompagnement
 
 
 @transaction.atomic
@@ -287,7 +424,7 @@ def modifier_accompagnement(
     courant.unite_id = referent.unite_id
     courant.date_debut = date_debut
     courant.version += 1
-    courant.save()
+    _sauver(courant, acting_user)
     return courant
 
 
@@ -331,7 +468,7 @@ def cloturer_accompagnement(
     courant.issue = issue
     courant.issue_precision = issue_precision
     courant.version += 1
-    courant.save()
+    _sauver(courant, acting_user)
     return courant
 
 
@@ -344,7 +481,7 @@ def rouvrir_accompagnement(
     courant.issue = ""
     courant.issue_precision = ""
     courant.version += 1
-    courant.save()
+    _sauver(courant, acting_user)
     return courant
 
 
@@ -369,6 +506,8 @@ def enregistrer_entretien(
     erreurs = {}
     if date > timezone.localdate():
         erreurs["date"] = "un entretien ne peut pas être daté dans le futur"
+    elif probleme := probleme_date_activite(date, timezone.localdate()):
+        erreurs["date"] = probleme
     if accompagnement is not None:
         if accompagnement.assure_id != assure.pk:
             erreurs["accompagnement"] = "cet accompagnement concerne une autre personne"
@@ -388,7 +527,7 @@ def enregistrer_entretien(
         unite_id = accompagnement.unite_id
     else:
         unite_id = (unite.pk if unite else None) or acting_user.unite_id
-    return Entretien.objects.create(
+    entretien = Entretien(
         ref=nouvelle_ref("E"),
         assure=assure,
         accompagnement=accompagnement,
@@ -402,13 +541,17 @@ def enregistrer_entretien(
         notes=notes,
         unite_id=unite_id,
     )
+    _sauver(entretien, acting_user)
+    return entretien
 
 
 @transaction.atomic
 def ajouter_objectif(
     accompagnement: Accompagnement, *, acting_user: Agent, libelle: str
 ) -> Objectif:
-    return Objectif.objects.create(accompagnement=accompagnement, libelle=libelle)
+    objectif = Objectif(accompagnement=accompagnement, libelle=libelle)
+    _sauver(objectif, acting_user)
+    return objectif
 
 
 @transaction.atomic
@@ -423,26 +566,28 @@ def ajouter_action(
 ) -> Action:
     if objectif is not None and objectif.accompagnement_id != accompagnement.pk:
         raise RegleMetier({"objectif": "cet objectif appartient à un autre accompagnement"})
-    return Action.objects.create(
+    action = Action(
         accompagnement=accompagnement,
         objectif=objectif,
         libelle=libelle,
         partenaire=partenaire,
         echeance=echeance,
     )
+    _sauver(action, acting_user)
+    return action
 
 
 @transaction.atomic
 def marquer_action(action: Action, *, acting_user: Agent, faite: bool) -> Action:
     action.faite = faite
-    action.save(update_fields=["faite"])
+    _sauver(action, acting_user, update_fields=["faite"])
     return action
 
 
 @transaction.atomic
 def marquer_objectif(objectif: Objectif, *, acting_user: Agent, atteint: bool) -> Objectif:
     objectif.atteint = atteint
-    objectif.save(update_fields=["atteint"])
+    _sauver(objectif, acting_user, update_fields=["atteint"])
     return objectif
 
 
@@ -456,9 +601,9 @@ def orienter(
     partenaire: str,
     motif: str,
 ) -> Orientation:
-    if date > timezone.localdate():
-        raise RegleMetier({"date": "la date ne peut pas être dans le futur"})
-    return Orientation.objects.create(
+    if probleme := probleme_date_activite(date, timezone.localdate()):
+        raise RegleMetier({"date": probleme})
+    orientation = Orientation(
         assure=assure,
         accompagnement=accompagnement,
         date=date,
@@ -466,6 +611,8 @@ def orienter(
         motif=motif,
         auteur=acting_user,
     )
+    _sauver(orientation, acting_user)
+    return orientation
 
 
 @transaction.atomic
@@ -478,5 +625,5 @@ def enregistrer_reponse(
         raise RegleMetier({"date_reponse": "la date ne peut pas être dans le futur"})
     orientation.reponse = reponse
     orientation.date_reponse = date_reponse
-    orientation.save(update_fields=["reponse", "date_reponse"])
+    _sauver(orientation, acting_user, update_fields=["reponse", "date_reponse"])
     return orientation

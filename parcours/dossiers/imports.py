@@ -4,12 +4,19 @@ the keys its file mentions, in a few queries, and writes in bulk.
 
 Order: persons first, then accompaniments, interviews, signalements. Messages never repeat a NIR
 or a name: they name the line and the column.
+
+A unit manager's import (`restreint`) may only create or change records of their unit: a row
+whose key names another unit's record is refused without saying what it is, persons are updated
+only where the unit holds their dossier, and the history files may name only persons the unit
+follows or listed in its own assures.csv (`PersonneDeclaree`). An unknown NIR and a NIR the unit
+does not follow get the same answer, so an import never tells who the service knows.
 """
 
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from parcours.dossiers.actions import router
@@ -20,8 +27,24 @@ from parcours.dossiers.enums import (
     SourceSignalement,
     StatutSignalement,
 )
-from parcours.dossiers.models import Accompagnement, Assure, Entretien, Mission, Signalement
-from parcours.imports.engine import Erreurs, Importeur, enregistrer, lire_par_cles
+from parcours.dossiers.models import (
+    Accompagnement,
+    Assure,
+    Entretien,
+    Mission,
+    PersonneDeclaree,
+    Signalement,
+)
+from parcours.dossiers.perms import assures_suivis_par
+from parcours.imports.attente import HORS_PERIMETRE, MODIFIEE, NOUVELLE
+from parcours.imports.engine import (
+    Erreurs,
+    Importeur,
+    Lot,
+    condition_dans,
+    enregistrer,
+    lire_par_cles,
+)
 from parcours.lib.csvlecture import lire_booleen, lire_date
 from parcours.lib.nir import NirInvalide, normaliser_nir
 from parcours.lib.texte import normaliser
@@ -30,6 +53,7 @@ from parcours.organisation.models import Agent, LieuAccueil, Unite
 from parcours.territoire.models import Commune
 
 LOT = 5000
+MESSAGE_AUTRE_UNITE = "référence déjà utilisée par une autre unité"
 # Enum values as sets, computed once (TextChoices.values builds a new list at each call).
 SEXES = frozenset(Sexe.values)
 ISSUES = frozenset(IssueAccompagnement.values)
@@ -68,13 +92,58 @@ def _ids_des_nir(nirs: Iterable[str]) -> dict[str, int]:
     return {brut: par_nir[nir] for brut, nir in ecrits.items() if nir in par_nir}
 
 
+def _suivis(unite_id: int | None, ids: set[int]) -> set[int]:
+    """Among `ids`, the persons whose dossier the unit holds."""
+    suivis: set[int] = set()
+    if unite_id is None:
+        return suivis
+    for lot in _par_lots(ids):
+        suivis.update(assures_suivis_par(unite_id).filter(pk__in=lot).values_list("pk", flat=True))
+    return suivis
+
+
+def _permis(unite_id: int | None, ids: set[int]) -> set[int]:
+    """Among `ids`, the persons a unit's history files may name: followed or declared."""
+    permis = _suivis(unite_id, ids)
+    for lot in _par_lots(ids - permis):
+        permis.update(
+            PersonneDeclaree.objects.filter(unite_id=unite_id, assure_id__in=lot).values_list(
+                "assure_id", flat=True
+            )
+        )
+    return permis
+
+
 class _AvecDates(Importeur):
-    """Helpers shared by the history kinds."""
+    """Helpers shared by the history kinds, and the scope of a restricted import."""
 
     donnees_personnelles = True
 
-    def preparer(self, lignes: list[dict[str, str]]) -> None:
+    def preparer(self) -> None:
         self.aujourd_hui = timezone.localdate()
+        self.unite_id = None
+        self.organisme_id = None
+        if self.restreint:
+            # A unit manager's import; anyone else (without a unit) may write nothing.
+            user = self.acting_user
+            if user is not None and user.role == Role.CADRE:
+                self.unite_id = user.unite_id
+                self.organisme_id = user.organisme_id
+        self.assures: dict[str, int] = {}
+        self.permis: set[int] = set()
+
+    def _agents(self):
+        """Agents a row may name: those of the manager's organisme for a restricted import (an
+        agent of another organisme is « inconnu », as one that does not exist)."""
+        agents = Agent.objects.all()
+        if self.restreint:
+            agents = agents.filter(organisme_id=self.organisme_id)
+        return agents
+
+    def _assures_du_morceau(self, lignes: list[dict[str, str]]) -> None:
+        self.assures = _ids_des_nir(ligne["nir"] for ligne in lignes)
+        if self.restreint:
+            self.permis = _permis(self.unite_id, set(self.assures.values()))
 
     def date(
         self, ligne: dict[str, str], colonne: str, erreurs: Erreurs, obligatoire: bool = True
@@ -97,14 +166,32 @@ class _AvecDates(Importeur):
     def assure(self, ligne: dict[str, str], erreurs: Erreurs) -> int | None:
         brut = ligne.get("nir", "")
         identifiant = self.assures.get(brut)
-        if identifiant is not None:
+        if identifiant is not None and (not self.restreint or identifiant in self.permis):
             return identifiant
         try:
             normaliser_nir(brut)
         except NirInvalide as erreur:
             erreurs.ajouter("nir", str(erreur))
             return None
-        erreurs.ajouter("nir", "aucune personne de ce NIR : importez d'abord assures.csv")
+        if self.restreint:
+            # The same words whether the NIR is unknown or known outside the unit.
+            erreurs.ajouter(
+                "nir",
+                "aucune personne de ce NIR dans les dossiers de votre unité : importez d'abord "
+                "assures.csv",
+            )
+        else:
+            erreurs.ajouter("nir", "aucune personne de ce NIR : importez d'abord assures.csv")
+        return None
+
+    def autre_unite(self, existant: tuple | None, erreurs: Erreurs) -> None:
+        """A key that names a record of another unit: refused, without saying what it is."""
+        unite = existant[1 + self.champs.index("unite_id")] if existant else None
+        if existant is not None and unite != self.unite_id:
+            erreurs.ajouter(self.cle, MESSAGE_AUTRE_UNITE)
+
+    def controler(self, valeurs, existant, erreurs):
+        self.autre_unite(existant, erreurs)
         return None
 
     def choix(
@@ -159,9 +246,43 @@ class AssuresImporteur(_AvecDates):
         "email",
     )
 
-    def preparer(self, lignes: list[dict[str, str]]) -> None:
-        super().preparer(lignes)
+    def preparer(self) -> None:
+        super().preparer()
         self.communes = set(Commune.objects.values_list("code", flat=True))
+        self.suivis: set[int] = set()
+
+    def controler_existants(self, existants: dict[str, tuple]) -> None:
+        self.suivis = _suivis(self.unite_id, {e[0] for e in existants.values()})
+
+    def controler(self, valeurs, existant, erreurs):
+        """A person the unit does not follow is counted, never changed (nor said to be known)."""
+        if existant is None or existant[0] not in self.suivis:
+            return HORS_PERIMETRE if existant is not None else None
+        return None
+
+    def apres_lot(self, lot: Lot) -> None:
+        """A restricted import declares the persons it lists outside the unit's dossiers."""
+        if not self.restreint or self.unite_id is None:
+            return
+        cles = lot.cles(NOUVELLE, HORS_PERIMETRE)
+        if not cles:
+            return
+        q = lot.connexion.ops.quote_name
+        condition, parametres = condition_dans(lot.connexion, q("nir"), cles)
+        maintenant = PersonneDeclaree._meta.get_field("cree_le").get_db_prep_save(
+            timezone.now(), lot.connexion
+        )
+        with lot.connexion.cursor() as curseur:
+            curseur.execute(
+                f"INSERT INTO {q(PersonneDeclaree._meta.db_table)} "
+                "(assure_id, unite_id, import_origine_id, cree_le) "
+                f"SELECT id, %s, %s, %s FROM {q(Assure._meta.db_table)} WHERE {condition} "
+                "ON CONFLICT DO NOTHING",
+                [self.unite_id, self.journal.pk, maintenant, *parametres],
+            )
+
+    def annuler(self) -> None:
+        PersonneDeclaree.objects.filter(import_origine=self.journal).delete()
 
     def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
         try:
@@ -206,17 +327,19 @@ class AccompagnementsImporteur(_AvecDates):
         "unite_id",
     )
 
-    def preparer(self, lignes: list[dict[str, str]]) -> None:
-        super().preparer(lignes)
-        self.assures = _ids_des_nir(ligne["nir"] for ligne in lignes)
+    def preparer(self) -> None:
+        super().preparer()
         self.missions = dict(Mission.objects.values_list("code", "id"))
-        self.agents = dict(Agent.objects.values_list("matricule", "id"))
+        self.agents = dict(self._agents().values_list("matricule", "id"))
         self.referents = set(
-            Agent.objects.filter(role__in=(Role.ASS, Role.CADRE)).values_list(
-                "matricule", flat=True
-            )
+            self._agents()
+            .filter(role__in=(Role.ASS, Role.CADRE))
+            .values_list("matricule", flat=True)
         )
         self.unites = dict(Unite.objects.values_list("code", "id"))
+
+    def preparer_morceau(self, lignes: list[dict[str, str]]) -> None:
+        self._assures_du_morceau(lignes)
 
     def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
         ref = self.obligatoire(ligne, "ref", erreurs, 40)
@@ -236,6 +359,8 @@ class AccompagnementsImporteur(_AvecDates):
                 f"« {agent} » n'est ni assistant·e de service social ni cadre : pas référent",
             )
         unite = self.reference(ligne, "unite", erreurs, self.unites, "unité inconnue")
+        if unite and self.restreint and self.unites[unite] != self.unite_id:
+            erreurs.ajouter("unite", "unité hors de votre périmètre : importez pour la vôtre")
         return {
             "ref": ref,
             "assure_id": assure,
@@ -278,9 +403,19 @@ class EntretiensImporteur(_AvecDates):
         "unite_id",
     )
 
-    def preparer(self, lignes: list[dict[str, str]]) -> None:
-        super().preparer(lignes)
-        self.assures = _ids_des_nir(ligne["nir"] for ligne in lignes)
+    def preparer(self) -> None:
+        super().preparer()
+        self.agents = {
+            m: (pk, unite)
+            for m, pk, unite in self._agents().values_list("matricule", "id", "unite_id")
+        }
+        lieux = LieuAccueil.objects.all()
+        if self.restreint:
+            lieux = lieux.filter(unite__organisme_id=self.organisme_id)
+        self.lieux = dict(lieux.values_list("code", "id"))
+
+    def preparer_morceau(self, lignes: list[dict[str, str]]) -> None:
+        self._assures_du_morceau(lignes)
         refs = {ligne["accompagnement"] for ligne in lignes if ligne["accompagnement"]}
         self.accompagnements = {
             ref: (pk, assure, unite, _en_date(debut), _en_date(fin))
@@ -290,12 +425,9 @@ class EntretiensImporteur(_AvecDates):
                 ["id", "assure_id", "unite_id", "date_debut", "date_fin"],
                 refs,
             )
+            # A restricted import sees its unit's accompaniments only.
+            if not self.restreint or unite == self.unite_id
         }
-        self.agents = {
-            m: (pk, unite)
-            for m, pk, unite in Agent.objects.values_list("matricule", "id", "unite_id")
-        }
-        self.lieux = dict(LieuAccueil.objects.values_list("code", "id"))
 
     def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
         ref = self.obligatoire(ligne, "ref", erreurs, 40)
@@ -347,6 +479,10 @@ class EntretiensImporteur(_AvecDates):
         unite = acc[2] if acc else unite_agent
         if agent and unite is None:
             erreurs.ajouter("agent", "intervention ponctuelle d'un agent sans unité")
+        elif agent and self.restreint and unite != self.unite_id:
+            erreurs.ajouter(
+                "agent", "intervention ponctuelle d'un agent d'une autre unité que la vôtre"
+            )
         return {
             "ref": ref,
             "accompagnement_id": acc[0] if acc else None,
@@ -380,22 +516,27 @@ class SignalementsImporteur(_AvecDates):
         "agent_id",
     )
 
-    def preparer(self, lignes: list[dict[str, str]]) -> None:
-        super().preparer(lignes)
-        self.assures = _ids_des_nir(ligne["nir"] for ligne in lignes)
-        self.communes: dict[int, str | None] = {}
-        for lot in _par_lots(set(self.assures.values())):
-            self.communes.update(Assure.objects.filter(pk__in=lot).values_list("id", "commune_id"))
+    def preparer(self) -> None:
+        super().preparer()
         self.missions = dict(Mission.objects.values_list("code", "id"))
         self.routages: dict[str | None, tuple[int | None, int | None]] = {}
 
+    def preparer_morceau(self, lignes: list[dict[str, str]]) -> None:
+        self._assures_du_morceau(lignes)
+        self.communes: dict[int, str | None] = {}
+        for lot in _par_lots(set(self.assures.values())):
+            self.communes.update(Assure.objects.filter(pk__in=lot).values_list("id", "commune_id"))
+
     def _router(self, commune: str | None) -> tuple[int | None, int | None]:
+        """The unit and social worker of the person's commune; a unit manager's import keeps
+        its signalements in its unit (with the sector's social worker if they are of it)."""
         if commune not in self.routages:
             routage = router(commune)
-            self.routages[commune] = (
-                routage.unite.pk if routage.unite else None,
-                routage.agent.pk if routage.agent else None,
-            )
+            unite = routage.unite.pk if routage.unite else None
+            agent = routage.agent.pk if routage.agent else None
+            if self.restreint and unite != self.unite_id:
+                unite, agent = self.unite_id, None
+            self.routages[commune] = (unite, agent)
         return self.routages[commune]
 
     def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
@@ -408,6 +549,8 @@ class SignalementsImporteur(_AvecDates):
             ligne, "mission", erreurs, self.missions, "mission inconnue", obligatoire=False
         )
         unite, agent = self._router(self.communes.get(assure)) if assure else (None, None)
+        if self.restreint:
+            unite = self.unite_id
         return {
             "ref": ref,
             "assure_id": assure,
@@ -420,20 +563,20 @@ class SignalementsImporteur(_AvecDates):
             "agent_id": agent,
         }
 
-    def apres_ecriture(self, valeurs: list[dict[str, Any]]) -> None:
-        """A signalement followed by an accompaniment of the same person is settled by it."""
-        par_assure: dict[int, list[tuple[date, int]]] = {}
-        for lot in _par_lots(list({v["assure_id"] for v in valeurs})):
-            for assure_id, debut, pk in Accompagnement.objects.filter(
-                assure_id__in=lot
-            ).values_list("assure_id", "date_debut", "id"):
-                par_assure.setdefault(assure_id, []).append((debut, pk))
-        suites: dict[int, list[str]] = {}
-        for v in valeurs:
-            ouverts = sorted(a for a in par_assure.get(v["assure_id"], []) if a[0] >= v["date"])
-            if ouverts:
-                suites.setdefault(ouverts[0][1], []).append(v["ref"])
-        for accompagnement_id, refs in suites.items():
-            Signalement.objects.filter(ref__in=refs, statut=StatutSignalement.A_TRAITER).update(
-                statut=StatutSignalement.ACCOMPAGNEMENT_OUVERT, accompagnement_id=accompagnement_id
+    def apres_lot(self, lot: Lot) -> None:
+        """A signalement followed by an accompaniment of the same person is settled by it: the
+        first accompaniment opened on or after the signalement's date."""
+        cles = lot.cles(NOUVELLE, MODIFIEE)
+        if not cles:
+            return
+        premier = (
+            Accompagnement.objects.filter(
+                assure_id=OuterRef("assure_id"), date_debut__gte=OuterRef("date")
             )
+            .order_by("date_debut", "id")
+            .values("id")[:1]
+        )
+        for refs in _par_lots(cles):
+            Signalement.objects.filter(ref__in=refs, statut=StatutSignalement.A_TRAITER).filter(
+                Exists(premier)
+            ).update(statut=StatutSignalement.ACCOMPAGNEMENT_OUVERT, accompagnement_id=premier)

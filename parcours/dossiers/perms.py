@@ -92,15 +92,20 @@ def can_read_historique(user) -> bool:
     return _role(user) == Role.CADRE and user.unite_id is not None
 
 
+def assures_suivis_par(unite_id: int) -> QuerySet[Assure]:
+    """The persons whose dossier a unit holds: a signalement, an accompaniment or an interview
+    there."""
+    return Assure.objects.filter(
+        Exists(Signalement.objects.filter(assure=OuterRef("pk"), unite_id=unite_id))
+        | Exists(Accompagnement.objects.filter(assure=OuterRef("pk"), unite_id=unite_id))
+        | Exists(Entretien.objects.filter(assure=OuterRef("pk"), unite_id=unite_id))
+    )
+
+
 def assures_visible_to(user) -> QuerySet[Assure]:
     if not can_view_dossiers(user):
         return Assure.objects.none()
-    unite = user.unite_id
-    return Assure.objects.filter(
-        Exists(Signalement.objects.filter(assure=OuterRef("pk"), unite_id=unite))
-        | Exists(Accompagnement.objects.filter(assure=OuterRef("pk"), unite_id=unite))
-        | Exists(Entretien.objects.filter(assure=OuterRef("pk"), unite_id=unite))
-    )
+    return assures_suivis_par(user.unite_id)
 
 
 def accompagnements_visible_to(user) -> QuerySet[Accompagnement]:
@@ -118,8 +123,12 @@ def signalements_visible_to(user) -> QuerySet[Signalement]:
     return Signalement.objects.none()
 
 
-def journaliser(user, assure: Assure, partie: str) -> None:
-    JournalAcces.objects.create(agent=user, assure=assure, partie=partie, unite_id=user.unite_id)
+def journaliser(user, assure: Assure, partie: str, *, unite_id: int | None = None) -> None:
+    """Log a read; it is reviewed by the reader's unit's manager (for a reader without a unit,
+    a partner, by the manager of `unite_id`: the unit that received what they read)."""
+    JournalAcces.objects.create(
+        agent=user, assure=assure, partie=partie, unite_id=user.unite_id or unite_id
+    )
 
 
 def get_assure_for_user(user, pk: int, partie: str = PartieDossier.DOSSIER) -> Assure:

@@ -36,6 +36,15 @@ class Import(models.Model):
     inchanges = models.PositiveIntegerField("inchangés", default=0)
     erreurs = models.JSONField("erreurs", default=list, blank=True)
     avertissements = models.JSONField("avertissements", default=list, blank=True)
+    # An import from a page writes only within its author's scope; the operator's command not.
+    restreint = models.BooleanField("limité au périmètre de l'auteur", default=True)
+    # The process running the import, to tell an import under way from one whose process died.
+    pid = models.PositiveIntegerField("processus", null=True, blank=True)
+    hote = models.CharField("machine", max_length=100, blank=True)
+    # The staging file of the checked rows, and how many batches of it are written: what to undo
+    # if the process dies while writing (parcours.imports.engine).
+    fichier_attente = models.CharField("fichier d'attente", max_length=500, blank=True)
+    lots_emmenages = models.PositiveIntegerField("lots enregistrés", default=0)
 
     class Meta:
         verbose_name = "import"

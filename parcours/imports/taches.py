@@ -1,12 +1,13 @@
 """Imports run in the background, with progress any web worker can read.
 
 The embedded default needs no extra server: an upload starts a thread in the web process that
-received it. Progress goes to a small file beside the uploaded one (the import's transaction
-holds the database until it ends, so progress cannot travel through it); any worker process
-reads it. If the process dies mid-way, the transaction is rolled back, nothing is written, and
-the next look at the import marks it interrupted.
+received it. Progress goes to a small file beside the uploaded one, so that following it never
+writes to the database; any worker process reads it. If the process dies mid-way, the next look
+at the import (or the next import) undoes what it had written and marks it interrupted
+(`engine.reprendre_imports_interrompus`).
 
-The uploaded file holds personal data: it is deleted as soon as the import ends.
+The uploaded file holds personal data: it is written readable by its owner only, and deleted as
+soon as the import ends.
 """
 
 import json
@@ -15,9 +16,9 @@ import os
 import time
 from pathlib import Path
 
-from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 
-from parcours.imports.engine import importer
+from parcours.imports.engine import dossier_imports, importer, reprendre_imports_interrompus
 from parcours.imports.enums import StatutImport
 from parcours.imports.models import Import
 from parcours.lib import taches
@@ -26,51 +27,36 @@ logger = logging.getLogger(__name__)
 INTERVALLE_ECRITURE = 0.3  # seconds between two writes of the progress file
 
 
-def dossier_imports() -> Path:
-    dossier = Path(settings.VAR_DIR) / "imports"
-    dossier.mkdir(parents=True, exist_ok=True)
-    return dossier
-
-
 def _fichier_progression(journal_id: int) -> Path:
     return dossier_imports() / f"{journal_id}.progression.json"
 
 
-def deposer(journal: Import, contenu: bytes) -> None:
+def deposer(journal: Import, fichier: UploadedFile) -> None:
+    """Copy the upload beside the others, chunk by chunk (never whole in memory)."""
     chemin = dossier_imports() / f"{journal.pk}.csv"
-    chemin.write_bytes(contenu)
-    os.chmod(chemin, 0o600)
+    descripteur = os.open(chemin, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(descripteur, "wb") as sortie:
+        for morceau in fichier.chunks():
+            sortie.write(morceau)
     journal.fichier = str(chemin)
     journal.save(update_fields=["fichier"])
 
 
 def lire_progression(journal: Import) -> dict:
     """{"etape", "fait", "total", "pourcentage"} for an import under way."""
+    if journal.statut == StatutImport.EN_COURS:
+        reprendre_imports_interrompus()
+        journal.refresh_from_db()
     if journal.termine:
+        _nettoyer(journal)
         return {"etape": journal.etape, "fait": 1, "total": 1, "pourcentage": 100}
     try:
         etat = json.loads(_fichier_progression(journal.pk).read_text())
     except (OSError, ValueError):
-        etat = {"etape": "En attente", "fait": 0, "total": 0, "pid": None}
-    pid = etat.get("pid")
-    if journal.statut == StatutImport.EN_COURS and pid and not _processus_vivant(pid):
-        journal.statut = StatutImport.ECHEC
-        journal.etape = "Interrompu : le serveur s'est arrêté pendant l'import"
-        journal.save(update_fields=["statut", "etape"])
-        _nettoyer(journal)
+        etat = {"etape": "En attente", "fait": 0, "total": 0}
     total = etat.get("total") or 0
-    etat["pourcentage"] = int(100 * etat.get("fait", 0) / total) if total else 0
+    etat["pourcentage"] = min(100, int(100 * etat.get("fait", 0) / total)) if total else 0
     return etat
-
-
-def _processus_vivant(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _nettoyer(journal: Import) -> None:
@@ -95,28 +81,25 @@ def executer(journal_id: int) -> None:
             return
         derniere = maintenant
         temporaire = fichier_progression.with_suffix(".tmp")
-        temporaire.write_text(
-            json.dumps({"etape": etape, "fait": fait, "total": total, "pid": os.getpid()})
-        )
+        temporaire.write_text(json.dumps({"etape": etape, "fait": fait, "total": total}))
         temporaire.replace(fichier_progression)
 
     try:
-        journal.statut = StatutImport.EN_COURS
-        journal.etape = "Lecture du fichier"
-        journal.save(update_fields=["statut", "etape"])
-        progression("Lecture du fichier", 0, 1)
-        contenu = Path(journal.fichier).read_bytes()
         importer(
             journal.type,
-            contenu,
+            Path(journal.fichier),
             acting_user=journal.auteur,
+            restreint=journal.restreint,
             journal=journal,
             progression=progression,
         )
-    except Exception:
-        logger.exception("import %s interrompu", journal_id)
+    except Exception as erreur:
+        # The class only: the exception's text may quote a value of the file.
+        logger.error("import %s interrompu : %s", journal_id, type(erreur).__name__)
         Import.objects.filter(pk=journal_id).update(
-            statut=StatutImport.ECHEC, etape="Interrompu par une erreur inattendue"
+            statut=StatutImport.ECHEC,
+            etape="Interrompu par une erreur inattendue : rien n'a été enregistré",
+            pid=None,
         )
     finally:
         _nettoyer(journal)

@@ -1,45 +1,62 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 
 from parcours.imports import perms, taches
 from parcours.imports.engine import REGISTRE
 from parcours.imports.forms import TeleversementForm
 from parcours.imports.models import Import
-from parcours.organisation.enums import Role
+from parcours.imports.televersement import taille_max
 
 
 def televerser(request):
     """Upload a CSV file; the import runs in the background and its page shows the progress."""
-    types = perms.types_importables(request.user)
+    user = request.user
+    types = perms.types_importables(user)
     if not types:
         raise PermissionDenied
     form = TeleversementForm(request.POST or None, request.FILES or None, types=types)
-    if request.method == "POST" and form.is_valid():
+    trop_gros = getattr(request, "televersement_trop_gros", None)
+    if trop_gros:
+        form.add_error(
+            "fichier",
+            f"fichier trop volumineux ({filesizeformat(trop_gros)}) : un import accepte "
+            f"{filesizeformat(taille_max())} au plus. Découpez le fichier, ou importez-le avec la "
+            "commande « importer » de l'exploitant.",
+        )
+    elif request.method == "POST" and form.is_valid():
         fichier = form.cleaned_data["fichier"]
         journal = Import.objects.create(
-            type=form.cleaned_data["type"], nom_fichier=fichier.name[:255], auteur=request.user
+            type=form.cleaned_data["type"],
+            nom_fichier=fichier.name[:255],
+            auteur=user,
+            restreint=perms.import_restreint(user),
         )
-        taches.deposer(journal, fichier.read())
+        taches.deposer(journal, fichier)
         taches.lancer(journal)
         return redirect("imports:suivi", pk=journal.pk)
     formats = [(REGISTRE[t].libelle, ";".join(REGISTRE[t].colonnes)) for t in types]
-    journal = Import.objects.filter(type__in=types).select_related("auteur")[:20]
+    journal = perms.imports_visible_to(user).select_related("auteur")[:20]
     return render(
         request,
         "imports/televerser.html",
-        {"form": form, "formats": formats, "journal": journal},
+        {
+            "form": form,
+            "formats": formats,
+            "journal": journal,
+            "taille_max": taille_max(),
+        },
     )
 
 
 def _journal_pour(request, pk: int) -> Import:
-    """An import its author may follow (any import of their kinds for an administrator)."""
-    types = perms.types_importables(request.user)
+    """An import its author may follow (an administrator: any of their organisme's)."""
     try:
-        journal = Import.objects.select_related("auteur").get(pk=pk, type__in=types)
+        journal = perms.imports_visible_to(request.user).select_related("auteur").get(pk=pk)
     except Import.DoesNotExist:
         raise Http404("import introuvable") from None
-    if journal.auteur_id != request.user.pk and request.user.role != Role.ADMIN:
+    if journal.auteur_id != request.user.pk and not perms.suit_tous_les_imports(request.user):
         raise Http404("import introuvable")
     return journal
 

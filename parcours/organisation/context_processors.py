@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from parcours.dossiers import perms as dossiers_perms
 from parcours.imports import perms as imports_perms
+from parcours.messagerie.courriels import dossier_courriels
 from parcours.organisation import perms
 from parcours.statistiques import perms as statistiques_perms
 from parcours.territoire import perms as territoire_perms
@@ -47,10 +48,14 @@ def menu_for(user) -> list[Entree]:
         entrees.append(Entree("Mon équipe", reverse("equipe"), "equipe"))
     if dossiers_perms.can_read_journal(user):
         entrees.append(Entree("Journal des consultations", reverse("dossiers:journal"), "journal"))
+    if perms.can_read_journal_comptes(user):
+        entrees.append(Entree("Journal des comptes", reverse("journal_comptes"), "journal_comptes"))
     if imports_perms.can_import_any(user):
         entrees.append(Entree("Import de données", reverse("imports:televerser"), "televerser"))
     if perms.can_administer(user):
         entrees.append(Entree("Administration", reverse("admin:index"), "admin"))
+        if dossier_courriels() is not None:
+            entrees.append(Entree("Courriels envoyés", reverse("courriels"), "courriels"))
     return entrees
 
 

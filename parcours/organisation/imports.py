@@ -1,18 +1,46 @@
-"""Import of organismes.csv, unites.csv, lieux_accueil.csv and agents.csv (DESIGN §5)."""
+"""Import of organismes.csv, unites.csv, lieux_accueil.csv and agents.csv (DESIGN §5).
+
+An administrator of one organisme imports only that organisme's records (`restreint`): a row
+naming another organisme, or whose key is another organisme's record, is refused. Imported
+accounts get no password: they receive an activation link (parcours.organisation.comptes), and
+the creation and every change of role or unit of an account that reads dossiers go to the
+accounts' audit trail.
+"""
 
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.db import connections, router
 
-from parcours.imports.engine import Erreurs, Importeur, enregistrer
+from parcours.imports.attente import MODIFIEE, NOUVELLE
+from parcours.imports.engine import Erreurs, Importeur, Lot, enregistrer, raison_historique
 from parcours.lib.csvlecture import lire_decimal
+from parcours.organisation.actions import evenements_de_changement, journaliser_evenements
 from parcours.organisation.enums import ROLES_D_UNITE, Role
-from parcours.organisation.models import Agent, LieuAccueil, Organisme, Unite
+from parcours.organisation.models import Agent, EvenementCompte, LieuAccueil, Organisme, Unite
 from parcours.territoire.models import Commune, Departement, Region
+
+AUTRE_ORGANISME = "code déjà utilisé par un autre organisme"
+HORS_ORGANISME = "hors de votre organisme : vous n'administrez que le vôtre"
+
+
+class _DeLOrganisme(Importeur):
+    """The scope of a restricted import: the administrator's organisme."""
+
+    def preparer(self) -> None:
+        user = self.acting_user
+        self.organisme_id = user.organisme_id if self.restreint and user is not None else None
+
+    def hors_organisme(self, organisme_id: int | None) -> bool:
+        return self.restreint and organisme_id != self.organisme_id
+
+    def existant_ailleurs(self, organisme_id: int | None, erreurs: Erreurs) -> None:
+        if self.hors_organisme(organisme_id):
+            erreurs.ajouter(self.cle, AUTRE_ORGANISME)
 
 
 @enregistrer
-class OrganismesImporteur(Importeur):
+class OrganismesImporteur(_DeLOrganisme):
     nom = "organismes"
     libelle = "Organismes (Carsat)"
     colonnes = ("code", "nom", "region")
@@ -20,8 +48,16 @@ class OrganismesImporteur(Importeur):
     modele = Organisme
     champs = ("code", "nom", "region_id")
 
-    def preparer(self, lignes: list[dict[str, str]]) -> None:
+    def preparer(self) -> None:
+        super().preparer()
         self.regions = set(Region.objects.values_list("code", flat=True))
+
+    def controler(self, valeurs, existant, erreurs):
+        if existant is None:
+            erreurs.ajouter("code", "un organisme se crée par l'exploitant (commande « importer »)")
+        else:
+            self.existant_ailleurs(existant[0], erreurs)
+        return None
 
     def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
         return {
@@ -32,7 +68,7 @@ class OrganismesImporteur(Importeur):
 
 
 @enregistrer
-class UnitesImporteur(Importeur):
+class UnitesImporteur(_DeLOrganisme):
     nom = "unites"
     libelle = "Unités"
     colonnes = ("code", "nom", "organisme", "departement")
@@ -40,7 +76,8 @@ class UnitesImporteur(Importeur):
     modele = Unite
     champs = ("code", "nom", "organisme_id", "departement_id")
 
-    def preparer(self, lignes: list[dict[str, str]]) -> None:
+    def preparer(self) -> None:
+        super().preparer()
         self.organismes = dict(Organisme.objects.values_list("code", "id"))
         self.region_organisme = dict(Organisme.objects.values_list("code", "region_id"))
         self.departements = dict(Departement.objects.values_list("code", "region_id"))
@@ -61,6 +98,8 @@ class UnitesImporteur(Importeur):
                 "departement",
                 f"le département {departement} n'est pas dans la région de l'organisme {organisme}",
             )
+        if organisme and self.hors_organisme(self.organismes[organisme]):
+            erreurs.ajouter("organisme", HORS_ORGANISME)
         return {
             "code": self.obligatoire(ligne, "code", erreurs, 20),
             "nom": self.obligatoire(ligne, "nom", erreurs, 200),
@@ -68,9 +107,14 @@ class UnitesImporteur(Importeur):
             "departement_id": departement,
         }
 
+    def controler(self, valeurs, existant, erreurs):
+        if existant is not None:
+            self.existant_ailleurs(existant[1 + self.champs.index("organisme_id")], erreurs)
+        return None
+
 
 @enregistrer
-class LieuxAccueilImporteur(Importeur):
+class LieuxAccueilImporteur(_DeLOrganisme):
     nom = "lieux_accueil"
     libelle = "Lieux d'accueil"
     colonnes = ("code", "nom", "adresse", "commune", "latitude", "longitude", "unite")
@@ -78,12 +122,14 @@ class LieuxAccueilImporteur(Importeur):
     modele = LieuAccueil
     champs = ("code", "nom", "adresse", "commune_id", "latitude", "longitude", "unite_id")
 
-    def preparer(self, lignes: list[dict[str, str]]) -> None:
+    def preparer(self) -> None:
+        super().preparer()
         self.communes = {
             code: (lat, lon)
             for code, lat, lon in Commune.objects.values_list("code", "latitude", "longitude")
         }
         self.unites = dict(Unite.objects.values_list("code", "id"))
+        self.organisme_de = dict(Unite.objects.values_list("id", "organisme_id"))
 
     def _coordonnee(
         self, ligne: dict[str, str], colonne: str, erreurs: Erreurs, limite: float
@@ -113,21 +159,30 @@ class LieuxAccueilImporteur(Importeur):
         else:
             latitude = self._coordonnee(ligne, "latitude", erreurs, 90)
             longitude = self._coordonnee(ligne, "longitude", erreurs, 180)
+        unite_id = self.unites.get(
+            self.reference(ligne, "unite", erreurs, self.unites, "unité inconnue")
+        )
+        if unite_id is not None and self.hors_organisme(self.organisme_de[unite_id]):
+            erreurs.ajouter("unite", HORS_ORGANISME)
         return {
             "code": self.obligatoire(ligne, "code", erreurs, 20),
             "nom": self.obligatoire(ligne, "nom", erreurs, 200),
-            "adresse": ligne["adresse"],
+            "adresse": self.facultatif(ligne, "adresse", erreurs, 500),
             "commune_id": commune,
             "latitude": latitude,
             "longitude": longitude,
-            "unite_id": self.unites.get(
-                self.reference(ligne, "unite", erreurs, self.unites, "unité inconnue")
-            ),
+            "unite_id": unite_id,
         }
+
+    def controler(self, valeurs, existant, erreurs):
+        if existant is not None:
+            unite = existant[1 + self.champs.index("unite_id")]
+            self.existant_ailleurs(self.organisme_de.get(unite), erreurs)
+        return None
 
 
 @enregistrer
-class AgentsImporteur(Importeur):
+class AgentsImporteur(_DeLOrganisme):
     nom = "agents"
     libelle = "Agents"
     colonnes = ("matricule", "nom", "prenom", "role", "unite", "email")
@@ -135,7 +190,8 @@ class AgentsImporteur(Importeur):
     modele = Agent
     champs = ("matricule", "nom", "prenom", "role", "unite_id", "organisme_id", "email")
 
-    def preparer(self, lignes: list[dict[str, str]]) -> None:
+    def preparer(self) -> None:
+        super().preparer()
         self.unites = {
             code: (pk, organisme)
             for code, pk, organisme in Unite.objects.values_list("code", "id", "organisme_id")
@@ -165,6 +221,10 @@ class AgentsImporteur(Importeur):
                 erreurs.ajouter("unite", f"ni unité ni organisme connu « {code} »")
         elif role == Role.PILOTAGE:
             erreurs.ajouter("unite", "organisme (ou unité) obligatoire pour le rôle pilotage")
+        if code and (unite_id or organisme_id) and self.hors_organisme(organisme_id):
+            erreurs.ajouter("unite", HORS_ORGANISME)
+        elif not code and self.restreint:
+            erreurs.ajouter("unite", "indiquez l'unité ou l'organisme de l'agent")
         return {
             "matricule": self.obligatoire(ligne, "matricule", erreurs, 30),
             "nom": self.obligatoire(ligne, "nom", erreurs, 100),
@@ -175,6 +235,55 @@ class AgentsImporteur(Importeur):
             "email": self.email(ligne, "email", erreurs),
         }
 
-    def valeurs_de_creation(self, valeurs: dict[str, Any]) -> dict[str, Any]:
-        # An imported agent has no password until one is set by the administrator.
+    def controler(self, valeurs, existant, erreurs):
+        if existant is None:
+            return None
+        self.existant_ailleurs(existant[1 + self.champs.index("organisme_id")], erreurs)
+        role_avant = existant[1 + self.champs.index("role")]
+        moi = self.acting_user
+        if moi is not None and existant[0] == moi.pk and valeurs["role"] != role_avant:
+            erreurs.ajouter("role", "vous ne pouvez pas changer votre propre rôle")
+        return None
+
+    def valeurs_de_creation(self) -> dict[str, Any]:
+        # An imported agent has no password: they choose one from their activation link.
         return {"password": make_password(None)}
+
+    def apres_lot(self, lot: Lot) -> None:
+        """The accounts' audit trail: creations and changes of role or unit."""
+        crees = lot.cles(NOUVELLE)
+        ids = dict(Agent.objects.filter(matricule__in=crees).values_list("matricule", "id"))
+        rang_role = self.champs.index("role")
+        rang_unite = self.champs.index("unite_id")
+        origine = raison_historique(self.journal)
+        auteur = self.journal.auteur_id
+        evenements = []
+        for ligne in lot.lignes:
+            valeurs = ligne["valeurs"]
+            if ligne["etat"] == NOUVELLE:
+                avant = None
+                agent_id = ids[ligne["cle"]]
+            elif ligne["etat"] == MODIFIEE:
+                avant = (ligne["avant"][rang_role], ligne["avant"][rang_unite])
+                agent_id = ligne["pk"]
+            else:
+                continue
+            evenements += evenements_de_changement(
+                agent_id=agent_id,
+                organisme_id=valeurs["organisme_id"],
+                avant=avant,
+                apres=(valeurs["role"], valeurs["unite_id"]),
+                auteur_id=auteur,
+                origine=origine,
+            )
+        journaliser_evenements(evenements)
+
+    def annuler(self) -> None:
+        """The audit lines of an import that was undone go with it (plain SQL: the trail is
+        append-only for everything else)."""
+        connexion = connections[router.db_for_write(EvenementCompte)]
+        table = connexion.ops.quote_name(EvenementCompte._meta.db_table)
+        with connexion.cursor() as curseur:
+            curseur.execute(
+                f"DELETE FROM {table} WHERE origine = %s", [raison_historique(self.journal)]
+            )

@@ -5,8 +5,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
-from parcours.organisation.enums import ROLES_D_UNITE, Role
+from parcours.organisation.enums import ROLES_D_UNITE, Role, TypeEvenementCompte
 from parcours.territoire.models import Commune, Departement, Region
 
 
@@ -36,6 +37,8 @@ class Organisme(models.Model):
         validators=[MinValueValidator(10.0), MaxValueValidator(130.0)],
     )
 
+    history = HistoricalRecords(no_db_index=["region"])
+
     class Meta:
         verbose_name = "organisme"
         verbose_name_plural = "organismes"
@@ -60,6 +63,8 @@ class Unite(models.Model):
     departement = models.ForeignKey(
         Departement, on_delete=models.PROTECT, related_name="unites", verbose_name="département"
     )
+
+    history = HistoricalRecords(no_db_index=["organisme", "departement"])
 
     class Meta:
         verbose_name = "unité"
@@ -98,6 +103,7 @@ class LieuAccueil(models.Model):
     actif = models.BooleanField("ouvert", default=True)
 
     objects = LieuAccueilQuerySet.as_manager()
+    history = HistoricalRecords(no_db_index=["commune", "unite"])
 
     class Meta:
         verbose_name = "lieu d'accueil"
@@ -172,6 +178,12 @@ class Agent(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField("date de création", default=timezone.now)
 
     objects = AgentManager()
+    # Who changed an account, when: never its password (nor its hash).
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"],
+        m2m_fields=[],
+        no_db_index=["unite", "organisme"],
+    )
 
     USERNAME_FIELD = "matricule"
     EMAIL_FIELD = "email"
@@ -235,3 +247,68 @@ class Secteur(models.Model):
 
     def __str__(self) -> str:
         return self.nom
+
+
+class EvenementCompteError(RuntimeError):
+    """The accounts' audit trail is append-only."""
+
+
+class EvenementCompteQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise EvenementCompteError("le journal des comptes ne se modifie pas")
+
+    def delete(self):
+        raise EvenementCompteError("le journal des comptes ne s'efface pas")
+
+
+class EvenementCompte(models.Model):
+    """The accounts' audit trail: creation of an account that reads dossiers, changes of its
+    role or unit, activation links sent, passwords chosen, deactivation. Append-only; the
+    managers of the organisme read it (an administrator cannot quietly make a reader of
+    dossiers)."""
+
+    date = models.DateTimeField("date", auto_now_add=True)
+    type = models.CharField("événement", max_length=20, choices=TypeEvenementCompte.choices)
+    agent = models.ForeignKey(
+        Agent, on_delete=models.PROTECT, related_name="+", verbose_name="compte concerné"
+    )
+    auteur = models.ForeignKey(
+        Agent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="fait par",
+        help_text="vide : par l'exploitant (commande)",
+    )
+    # The organisme whose managers read the line (the account's, at the time).
+    organisme = models.ForeignKey(
+        Organisme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="organisme",
+    )
+    avant = models.CharField("avant", max_length=200, blank=True)
+    apres = models.CharField("après", max_length=200, blank=True)
+    origine = models.CharField("par", max_length=100, blank=True)
+
+    objects = EvenementCompteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "événement de compte"
+        verbose_name_plural = "journal des comptes"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["organisme", "date"], name="evenement_compte_organisme")]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} — {self.agent} — {self.date:%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise EvenementCompteError("le journal des comptes ne se modifie pas")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise EvenementCompteError("le journal des comptes ne s'efface pas")

@@ -40,3 +40,8 @@ def equipe_visible_to(user) -> QuerySet[Agent]:
     if not can_view_equipe(user) or user.unite_id is None:
         return Agent.objects.none()
     return Agent.objects.filter(unite_id=user.unite_id, is_active=True)
+
+
+def can_read_journal_comptes(user) -> bool:
+    """The organisme's unit managers read who made which account a reader of dossiers."""
+    return _role(user) == Role.CADRE and user.organisme_id is not None

@@ -1,16 +1,21 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
 from parcours.dossiers.accueil import activite_du_jour
 from parcours.imports.models import Import
-from parcours.organisation import perms
+from parcours.messagerie.courriels import dossier_courriels, lire_courriels
+from parcours.organisation import actions, perms
 from parcours.organisation.enums import Role
 from parcours.organisation.forms import ConnexionForm, FiltreLieuxForm
-from parcours.organisation.models import Agent, LieuAccueil, Unite
+from parcours.organisation.models import Agent, EvenementCompte, LieuAccueil, Unite
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -95,3 +100,65 @@ def equipe(request):
         .order_by("role", "nom", "prenom")
     )
     return render(request, "organisation/equipe.html", {"agents": agents})
+
+
+class ChoixMotDePasseForm(SetPasswordForm):
+    """The password the agent chooses from their activation link, in French."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "Nouveau mot de passe"
+        self.fields["new_password1"].help_text = (
+            "12 caractères au moins, ni trop courant, ni proche de votre nom ou matricule, pas "
+            "uniquement des chiffres."
+        )
+        self.fields["new_password2"].label = "Confirmation du mot de passe"
+        for champ in self.fields.values():
+            champ.widget.attrs["class"] = "fr-input"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ActivationView(auth_views.PasswordResetConfirmView):
+    """The link of an activation (or reset) e-mail: the agent chooses their password. The link
+    serves once and expires (organisation.actions.jeton_activation)."""
+
+    template_name = "organisation/activation.html"
+    form_class = ChoixMotDePasseForm
+    token_generator = actions.jeton_activation
+    success_url = reverse_lazy("connexion")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        reponse = super().form_valid(form)
+        actions.enregistrer_activation(form.user)
+        messages.success(
+            self.request, "Votre mot de passe est enregistré : connectez-vous avec votre matricule."
+        )
+        return reponse
+
+
+def journal_comptes(request):
+    """The accounts' audit trail of the organisme, for its managers: who created which account
+    that reads dossiers, who changed its role or unit, when."""
+    user = request.user
+    if not perms.can_read_journal_comptes(user):
+        raise PermissionDenied
+    lignes = (
+        EvenementCompte.objects.filter(organisme_id=user.organisme_id)
+        .select_related("agent", "auteur")
+        .order_by("-date", "-id")[:500]
+    )
+    return render(request, "organisation/journal_comptes.html", {"lignes": lignes})
+
+
+def courriels(request):
+    """The messages written to files instead of being sent (demo, a machine without SMTP), for
+    the administrator: what the agents would have received."""
+    if not perms.can_administer(request.user):
+        raise PermissionDenied
+    dossier = dossier_courriels()
+    if dossier is None:
+        raise Http404("les courriels partent par SMTP : ils ne sont pas conservés")
+    return render(
+        request, "organisation/courriels.html", {"messages_envoyes": lire_courriels(dossier)}
+    )

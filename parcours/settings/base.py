@@ -27,6 +27,28 @@ try:
     # An OSRM routing server (e.g. http://osrm.interne:5000) for the accessibility's car times;
     # empty: the built-in estimate from distances (DESIGN §4).
     PARCOURS_ROUTAGE_OSRM_URL = env_str("PARCOURS_ROUTAGE_OSRM_URL", "")
+    # The largest file an import page accepts, in megabytes: a real migration (a million
+    # interviews) is about 100 MB. Checked before the file is read (parcours.imports).
+    PARCOURS_IMPORT_TAILLE_MAX_MO = env_int("PARCOURS_IMPORT_TAILLE_MAX_MO", 200)
+    # Outgoing e-mail: an SMTP server in production; without one, messages are written as files
+    # under var/courriels/ (demo, development), readable by the administrator in the product.
+    PARCOURS_SMTP_HOTE = env_str("PARCOURS_SMTP_HOTE", "")
+    EMAIL_PORT = env_int("PARCOURS_SMTP_PORT", 25)
+    EMAIL_HOST_USER = env_str("PARCOURS_SMTP_UTILISATEUR", "")
+    EMAIL_HOST_PASSWORD = env_str("PARCOURS_SMTP_MOT_DE_PASSE", "")
+    EMAIL_USE_TLS = env_bool("PARCOURS_SMTP_STARTTLS", False)
+    EMAIL_USE_SSL = env_bool("PARCOURS_SMTP_TLS", False)
+    DEFAULT_FROM_EMAIL = env_str(
+        "PARCOURS_COURRIEL_EXPEDITEUR",
+        "Parcours — service social <ne-pas-repondre@parcours.invalid>",
+    )
+    PARCOURS_SERVICE = {
+        "nom": env_str("PARCOURS_SERVICE_NOM", "Service social de l'Assurance Maladie"),
+        "entite": env_str("PARCOURS_SERVICE_ENTITE", "Carsat"),
+        "contact": env_str("PARCOURS_SERVICE_CONTACT", ""),
+    }
+    # Activation and password links stay valid 72 hours (and serve once).
+    PASSWORD_RESET_TIMEOUT = env_int("PARCOURS_LIEN_ACTIVATION_HEURES", 72) * 3600
 except EnvError as error:
     raise ImproperlyConfigured(str(error)) from None
 
@@ -46,6 +68,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "parcours.territoire",
+    "parcours.messagerie",
     "parcours.organisation",
     "parcours.imports",
     "parcours.dossiers",
@@ -96,7 +119,7 @@ def database_from_url(url: str) -> dict:
         config["OPTIONS"] = {
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
+                "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"
             ),
             "transaction_mode": "IMMEDIATE",
         }
@@ -110,6 +133,14 @@ if DATABASE_REPLICA_URL:
     # Statistics read from the replica (parcours.statistiques.requetes.connexion_statistiques).
     DATABASES["replica"] = database_from_url(DATABASE_REPLICA_URL)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+
+if PARCOURS_SMTP_HOTE:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = PARCOURS_SMTP_HOTE
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "courriels")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisation.Agent"
@@ -172,8 +203,18 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A form's fields (not its files) may not exceed 2 MB: the longest text a form takes is far
+# below (parcours.formulaires.LONGUEURS). Uploaded files go to disk past 2.5 MB, readable by
+# their owner only, with a ceiling checked before they are read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+FILE_UPLOAD_HANDLERS = [
+    "parcours.imports.televersement.LimiteTeleversement",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # No personal data in logs: only our own loggers and Django's errors, never request bodies.
 LOGGING = {

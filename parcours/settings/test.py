@@ -28,3 +28,5 @@ elif _SUFFIXE:
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": f"test_{DATABASES['default']['NAME']}{_SUFFIXE}"  # noqa: F405
     }
+# Messages stay in memory (django.core.mail.outbox); the SMTP test sets its own backend.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -60,7 +60,10 @@ class FragiliteImporteur(Importeur):
         *CRITERES,
     )
 
-    def preparer(self, lignes: list[dict[str, str]]) -> None:
+    # Rows check each other (double counting): the whole file is one chunk.
+    par_morceaux = False
+
+    def preparer_morceau(self, lignes: list[dict[str, str]]) -> None:
         # commune code -> (type, pseudo-canton code, parent commune code, parent commune name)
         self.communes = {
             code: (type_, pseudo_canton, parent, nom_parent)

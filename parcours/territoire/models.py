@@ -5,6 +5,7 @@ simplified GeoJSON geometries (WGS 84), enough for maps at the scale of a dépar
 """
 
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from parcours.territoire.enums import StatutCalcul, TypeCanton, TypeCommune, TypePseudoCanton
 
@@ -193,6 +194,9 @@ class DonneeFragilite(models.Model):
     )
     ald = models.PositiveIntegerField("affections de longue durée")
     sans_complementaire = models.PositiveIntegerField("sans complémentaire santé")
+
+    # Who imported which counts, when (the fragilite.csv imports write it in bulk).
+    history = HistoricalRecords(no_db_index=["commune", "canton", "pseudo_canton"])
 
     class Meta:
         verbose_name = "donnée de fragilité"

@@ -240,7 +240,11 @@ def test_intake_with_a_known_nir_reuses_the_person(client, p):
 
 
 def test_intake_with_a_homonym_proposes_the_existing_dossier(client, p):
-    AssureFactory(nom="Lefèvre", prenom="Élodie", date_naissance=datetime.date(1990, 1, 2))
+    # The homonym's dossier is held by Bastien's unit: he may be shown it.
+    homonyme = AssureFactory(
+        nom="Lefèvre", prenom="Élodie", date_naissance=datetime.date(1990, 1, 2)
+    )
+    SignalementFactory(assure=homonyme, unite=p.unite)
     client.force_login(p.bastien)
     reponse = _intake(client)
     contenu = reponse.content.decode()

@@ -2,6 +2,7 @@
 file deleted at the end, an interrupted import reported as such."""
 
 import json
+import socket
 import time
 
 import pytest
@@ -52,11 +53,17 @@ def test_upload_runs_in_a_background_thread(client, settings, tmp_path):
 def test_an_import_whose_process_died_is_reported_interrupted(client, settings, tmp_path):
     settings.VAR_DIR = tmp_path
     admin = AgentFactory(matricule="adele", role=Role.ADMIN, unite=None)
+    # The process that ran it is gone (the journal names its process and machine).
     journal = Import.objects.create(
-        type="organismes", nom_fichier="x.csv", auteur=admin, statut=StatutImport.EN_COURS
+        type="organismes",
+        nom_fichier="x.csv",
+        auteur=admin,
+        statut=StatutImport.EN_COURS,
+        pid=2**22 + 12345,
+        hote=socket.gethostname(),
     )
     (taches.dossier_imports() / f"{journal.pk}.progression.json").write_text(
-        json.dumps({"etape": "Enregistrement", "fait": 10, "total": 100, "pid": 2**22 + 12345})
+        json.dumps({"etape": "Enregistrement", "fait": 10, "total": 100})
     )
     client.force_login(admin)
     contenu = client.get(reverse("imports:suivi", args=[journal.pk])).content.decode()

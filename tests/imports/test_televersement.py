@@ -5,8 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from parcours.imports.models import Import
+from parcours.organisation.enums import Role
 from parcours.organisation.models import Organisme
 from parcours.territoire.models import DonneeFragilite, PseudoCanton
+from tests.factories import AgentFactory
 from tests.personas import creer_personas
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +19,11 @@ def _fichier(texte: str) -> SimpleUploadedFile:
 
 
 def test_admin_uploads_a_good_file(client):
-    client.force_login(creer_personas().adele)
+    # An administrator of the whole instance (attached to no organisme) creates organismes.
+    creer_personas()
+    client.force_login(
+        AgentFactory(matricule="exploitation", role=Role.ADMIN, unite=None, organisme=None)
+    )
     reponse = client.post(
         reverse("imports:televerser"),
         {"type": "organismes", "fichier": _fichier("code;nom;region\nCARSAT-X;Carsat X;76\n")},
@@ -31,7 +37,7 @@ def test_admin_uploads_a_good_file(client):
     assert (journal.type, journal.nom_fichier, journal.auteur.matricule) == (
         "organismes",
         "organismes.csv",
-        "adele",
+        "exploitation",
     )
 
 

@@ -101,6 +101,7 @@ MENUS = {
         "Lieux d'accueil",
         "Mon équipe",
         "Journal des consultations",
+        "Journal des comptes",
         "Import de données",
     ],
     Role.PILOTAGE: [
@@ -131,6 +132,7 @@ MATRICE = {
     "equipe": {Role.CADRE},
     "imports:televerser": {Role.ADMIN, Role.CADRE, Role.PILOTAGE},
     "admin:index": {Role.ADMIN},
+    "journal_comptes": {Role.CADRE},
 }
 
 

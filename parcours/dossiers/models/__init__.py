@@ -1,5 +1,5 @@
 from parcours.dossiers.models.accompagnements import Accompagnement, Action, Objectif, Orientation
-from parcours.dossiers.models.assures import Assure
+from parcours.dossiers.models.assures import Assure, PersonneDeclaree
 from parcours.dossiers.models.entretiens import Entretien
 from parcours.dossiers.models.journal import JournalAcces
 from parcours.dossiers.models.referentiels import Mission
@@ -14,5 +14,6 @@ __all__ = [
     "Mission",
     "Objectif",
     "Orientation",
+    "PersonneDeclaree",
     "Signalement",
 ]

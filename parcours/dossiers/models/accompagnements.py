@@ -11,6 +11,10 @@ from parcours.dossiers.models.assures import Assure
 from parcours.dossiers.models.referentiels import Mission
 from parcours.organisation.models import Unite
 
+# The change history is read dossier by dossier (`id`, `assure`): other keys need no index there,
+# and each one would slow down the bulk history rows of big imports.
+INDEX_HISTORIQUE_INUTILES = ["mission", "referent", "unite"]
+
 
 class AccompagnementQuerySet(models.QuerySet):
     def en_cours(self) -> "AccompagnementQuerySet":
@@ -87,7 +91,9 @@ class Accompagnement(models.Model):
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
 
     objects = AccompagnementQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["modifie_le"], m2m_fields=[])
+    history = HistoricalRecords(
+        excluded_fields=["modifie_le"], m2m_fields=[], no_db_index=INDEX_HISTORIQUE_INUTILES
+    )
 
     class Meta:
         verbose_name = "accompagnement"
@@ -138,6 +144,8 @@ class Objectif(models.Model):
     atteint = models.BooleanField("atteint", default=False)
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
 
+    history = HistoricalRecords(no_db_index=["accompagnement"])
+
     class Meta:
         verbose_name = "objectif"
         verbose_name_plural = "objectifs"
@@ -169,6 +177,8 @@ class Action(models.Model):
     echeance = models.DateField("échéance", null=True, blank=True)
     faite = models.BooleanField("faite", default=False)
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
+
+    history = HistoricalRecords(no_db_index=["objectif"])
 
     class Meta:
         verbose_name = "action"
@@ -208,6 +218,8 @@ class Orientation(models.Model):
         verbose_name="auteur",
     )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
+
+    history = HistoricalRecords(no_db_index=["accompagnement", "auteur"])
 
     class Meta:
         verbose_name = "orientation"

@@ -47,7 +47,9 @@ class Assure(models.Model):
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["recherche", "modifie_le"])
+    history = HistoricalRecords(
+        excluded_fields=["recherche", "modifie_le"], no_db_index=["commune"]
+    )
 
     class Meta:
         verbose_name = "assuré·e"
@@ -75,3 +77,40 @@ class Assure(models.Model):
     @property
     def nir_formate(self) -> str:
         return formater_nir(self.nir)
+
+
+class PersonneDeclaree(models.Model):
+    """A person a unit's manager listed in an assures.csv import (DESIGN §5).
+
+    The unit's later history files (accompaniments, interviews, signalements) may then name that
+    person, whether the import created them or they were already known to the service: the
+    import's report must not tell these two cases apart, or it would reveal who the service
+    knows. A declaration gives no right to read the dossier: that comes with the unit's own
+    records (parcours.dossiers.perms).
+    """
+
+    assure = models.ForeignKey(
+        Assure, on_delete=models.CASCADE, related_name="+", verbose_name="assuré·e"
+    )
+    unite = models.ForeignKey(
+        "organisation.Unite", on_delete=models.CASCADE, related_name="+", verbose_name="unité"
+    )
+    import_origine = models.ForeignKey(
+        "imports.Import",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="import",
+    )
+    cree_le = models.DateTimeField("déclarée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "personne déclarée par import"
+        verbose_name_plural = "personnes déclarées par import"
+        constraints = [
+            models.UniqueConstraint(fields=["unite", "assure"], name="personne_declaree_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assure_id} déclarée par l'unité {self.unite_id}"

@@ -74,7 +74,10 @@ class Entretien(models.Model):
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
 
     objects = EntretienQuerySet.as_manager()
-    history = HistoricalRecords()
+    # Read dossier by dossier (`id`, `assure`): no other index in the history (bulk imports).
+    history = HistoricalRecords(
+        no_db_index=["accompagnement", "lieu_accueil", "agent", "second_agent", "unite"]
+    )
 
     class Meta:
         verbose_name = "entretien"

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from parcours.dossiers.enums import SourceSignalement, StatutSignalement
 from parcours.dossiers.models.assures import Assure
@@ -36,6 +37,11 @@ class Signalement(models.Model):
         verbose_name="mission suggérée",
     )
     commentaire = models.TextField("commentaire", blank=True)
+    # The identity as the sender typed it. The sender is shown this, never the stored identity
+    # of the NIR (which would tell them who the service knows); where the two differ, the
+    # receiving unit checks (DESIGN §1).
+    identite_declaree = models.JSONField("identité saisie par l'émetteur", default=dict, blank=True)
+    identite_a_verifier = models.BooleanField("identité à vérifier", default=False)
     emetteur = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -96,6 +102,18 @@ class Signalement(models.Model):
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
 
     objects = SignalementQuerySet.as_manager()
+    # Read dossier by dossier (`id`, `assure`): no other index in the history (bulk imports).
+    history = HistoricalRecords(
+        no_db_index=[
+            "mission",
+            "emetteur",
+            "unite",
+            "agent",
+            "decide_par",
+            "accompagnement",
+            "entretien",
+        ]
+    )
 
     class Meta:
         verbose_name = "signalement"

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,93 +9,66 @@ from django.urls import reverse
 from parcours.dossiers import actions, perms
 from parcours.dossiers.enums import PartieDossier, StatutSignalement
 from parcours.dossiers.forms import IntakeForm, TriageForm
-from parcours.dossiers.models import Assure, Signalement
+from parcours.dossiers.models import Signalement
 from parcours.formulaires import reporter_erreurs
 from parcours.lib.nir import masquer_nir
+from parcours.lib.texte import normaliser
 from parcours.organisation.enums import Role
-
-CHAMPS_IDENTITE = (
-    "nir",
-    "nom",
-    "prenom",
-    "date_naissance",
-    "sexe",
-    "commune",
-    "adresse",
-    "telephone",
-    "email",
-)
 
 
 def signalement_nouveau(request):
-    """Record a signalement; the person is found by NIR or created, homonyms are flagged."""
+    """Record a signalement; the person is found by NIR or created (actions.recevoir_signalement).
+
+    The sender is shown back what they typed, never what the service knows of the NIR."""
     user = request.user
     if not perms.can_create_signalement(user):
         raise PermissionDenied
     homonymes = []
-    if request.method == "POST":
-        form = IntakeForm(request.POST)
-        if form.is_valid():
-            donnees = form.cleaned_data
-            identite = {c: donnees[c] for c in CHAMPS_IDENTITE}
-            for champ in ("adresse", "telephone", "email"):
-                identite[champ] = identite[champ] or ""
-            with transaction.atomic():
-                assure = Assure.objects.filter(nir=identite["nir"]).first()
-                if assure is None:
-                    homonymes = list(
-                        actions.doublons_possibles(
-                            nir=identite["nir"],
-                            nom=identite["nom"],
-                            prenom=identite["prenom"],
-                            date_naissance=identite["date_naissance"],
-                        )
-                    )
-                    if homonymes and not donnees["confirmer_nouvelle_personne"]:
-                        form.add_error(
-                            None,
-                            "Une personne de même nom et de même date de naissance est déjà "
-                            "connue avec un autre NIR. Vérifiez le NIR ; s'il s'agit bien d'une "
-                            "autre personne, cochez la case en bas du formulaire.",
-                        )
-                    else:
-                        assure = actions.creer_assure(acting_user=user, **identite)
-                if assure is not None:
-                    signalement = actions.enregistrer_signalement(
-                        assure,
-                        acting_user=user,
-                        date=donnees["date"],
-                        source=donnees["source"],
-                        source_precision=donnees["source_precision"],
-                        motif=donnees["motif"],
-                        mission=donnees["mission"],
-                        commentaire=donnees["commentaire"],
-                    )
-                    destinataire = signalement.unite.nom if signalement.unite else "aucune unité"
-                    if signalement.agent:
-                        destinataire += f" ({signalement.agent.get_full_name()})"
-                    messages.success(
-                        request,
-                        f"Signalement enregistré et transmis : unité {destinataire}.",
-                    )
-                    return redirect("dossiers:signalement", pk=signalement.pk)
-    else:
-        form = IntakeForm()
-    visibles = set()
-    if homonymes:
-        visibles = set(
-            perms.assures_visible_to(user)
-            .filter(pk__in=[h.pk for h in homonymes])
-            .values_list("pk", flat=True)
-        )
-    homonymes_affiches = [
-        {"nir": masquer_nir(h.nir), "visible": h.pk in visibles, "pk": h.pk} for h in homonymes
-    ]
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        donnees = form.cleaned_data
+        try:
+            signalement = actions.recevoir_signalement(
+                acting_user=user,
+                identite={c: donnees[c] for c in actions.CHAMPS_IDENTITE},
+                confirmer_nouvelle_personne=donnees["confirmer_nouvelle_personne"],
+                date=donnees["date"],
+                source=donnees["source"],
+                source_precision=donnees["source_precision"],
+                motif=donnees["motif"],
+                mission=donnees["mission"],
+                commentaire=donnees["commentaire"],
+            )
+        except actions.HomonymesPossibles as homonymie:
+            homonymes = homonymie.homonymes
+            form.add_error(
+                None,
+                "Une personne de même nom et de même date de naissance est déjà suivie par "
+                "votre unité avec un autre NIR. Vérifiez le NIR ; s'il s'agit bien d'une autre "
+                "personne, cochez la case en bas du formulaire.",
+            )
+        except actions.RegleMetier as erreur:
+            reporter_erreurs(form, erreur)
+        else:
+            messages.success(request, _message_transmis(user, signalement))
+            return redirect("dossiers:signalement", pk=signalement.pk)
+    homonymes_affiches = [{"nir": masquer_nir(h.nir), "pk": h.pk} for h in homonymes]
     return render(
         request,
         "dossiers/signalement_nouveau.html",
         {"form": form, "homonymes": homonymes_affiches},
     )
+
+
+def _message_transmis(user, signalement: Signalement) -> str:
+    """Where the signalement went — told only to whoever holds the dossier: routing follows the
+    person's stored commune, which the sender must not learn."""
+    if not perms.assures_visible_to(user).filter(pk=signalement.assure_id).exists():
+        return "Signalement enregistré et transmis au service social."
+    destinataire = signalement.unite.nom if signalement.unite else "aucune unité"
+    if signalement.agent:
+        destinataire += f" ({signalement.agent.get_full_name()})"
+    return f"Signalement enregistré et transmis : unité {destinataire}."
 
 
 def signalements(request):
@@ -113,16 +85,37 @@ def signalements(request):
         liste = liste.filter(statut=statut)
     if user.role == Role.ASS and request.GET.get("pour_moi"):
         liste = liste.filter(agent=user)
+    lignes = list(liste.order_by("-date", "-id")[:200])
+    # Who is behind each signalement: the stored identity for those who hold the dossier, what
+    # the sender typed for the others (a partner, a colleague of another unit).
+    suivis = set()
+    if perms.can_view_dossiers(user):
+        suivis = set(
+            perms.assures_visible_to(user)
+            .filter(pk__in={s.assure_id for s in lignes})
+            .values_list("pk", flat=True)
+        )
+    for s in lignes:
+        s.personne = _personne(s, s.assure_id in suivis)
     return render(
         request,
         "dossiers/signalements.html",
         {
-            "signalements": liste.order_by("-date", "-id")[:200],
+            "signalements": lignes,
             "statut": statut,
             "statuts": StatutSignalement.choices,
             "partenaire": user.role == Role.PARTENAIRE,
         },
     )
+
+
+def _personne(sig: Signalement, voit_dossier: bool) -> str:
+    if voit_dossier:
+        return f"{sig.assure.prenom} {sig.assure.nom}"
+    declaree = sig.identite_declaree or {}
+    if not declaree:
+        return "(identité saisie non conservée)"
+    return f"{declaree.get('prenom', '')} {declaree.get('nom', '')}".strip()
 
 
 def signalement(request, pk: int):
@@ -135,8 +128,12 @@ def signalement(request, pk: int):
         )
     except Signalement.DoesNotExist:
         raise Http404("signalement introuvable") from None
-    if user.role != Role.PARTENAIRE:
-        perms.journaliser(user, sig.assure, PartieDossier.SIGNALEMENT)
+    # Every read is logged, a partner's too (under the receiving unit, whose manager reviews it).
+    perms.journaliser(user, sig.assure, PartieDossier.SIGNALEMENT, unite_id=sig.unite_id)
+    voit_dossier = (
+        perms.can_view_dossiers(user)
+        and perms.assures_visible_to(user).filter(pk=sig.assure_id).exists()
+    )
     peut_trier = perms.can_triage(user, sig)
     form = None
     if peut_trier:
@@ -174,8 +171,41 @@ def signalement(request, pk: int):
             "sig": sig,
             "form": form,
             "partenaire": user.role == Role.PARTENAIRE,
-            "lien_dossier": perms.can_view_dossiers(user)
-            and perms.assures_visible_to(user).filter(pk=sig.assure_id).exists(),
+            "voit_dossier": voit_dossier,
+            "declaree": sig.identite_declaree or {},
+            "ecarts": _ecarts(sig) if voit_dossier else [],
             "url_liste": reverse("dossiers:signalements"),
         },
     )
+
+
+def _ecarts(sig: Signalement) -> list[tuple[str, str, str]]:
+    """For the receiving unit: the fields where the typed identity differs from the stored one."""
+    declaree = sig.identite_declaree or {}
+    if not declaree:
+        return []
+    assure = sig.assure
+    stockee = {
+        "nom": assure.nom,
+        "prenom": assure.prenom,
+        "date_naissance": assure.date_naissance.isoformat(),
+        "commune": assure.commune_id or "",
+        "adresse": assure.adresse,
+        "telephone": assure.telephone,
+        "email": assure.email,
+    }
+    libelles = {
+        "nom": "Nom",
+        "prenom": "Prénom",
+        "date_naissance": "Date de naissance",
+        "commune": "Commune",
+        "adresse": "Adresse",
+        "telephone": "Téléphone",
+        "email": "Adresse électronique",
+    }
+    ecarts = []
+    for champ, libelle in libelles.items():
+        saisi = str(declaree.get(champ) or "")
+        if normaliser(saisi) != normaliser(str(stockee[champ] or "")) and saisi:
+            ecarts.append((libelle, saisi, str(stockee[champ] or "—")))
+    return ecarts

@@ -1,7 +1,8 @@
 """python manage.py importer <type> <fichier.csv>  (DESIGN §5)
 
 Exit status 0 when the file is imported, 1 when it is rejected (every error printed, nothing
-written).
+written). The command is the operator's: whoever runs it runs the server, so it writes without
+the scope checks of the import page.
 """
 
 from pathlib import Path
@@ -13,7 +14,11 @@ from parcours.lib.progression import Barres
 
 
 class Command(BaseCommand):
-    help = "Importe un fichier CSV (tout ou rien, idempotent)."
+    help = (
+        "Importe un fichier CSV (tout ou rien, idempotent). Commande de l'exploitant : elle "
+        "écrit sans les limites de périmètre de la page d'import (unité, organisme) ; les "
+        "changements sont inscrits à l'historique au nom de l'import."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("type", help="type de fichier : " + ", ".join(sorted(REGISTRE)))
@@ -25,17 +30,21 @@ class Command(BaseCommand):
                 f"type de fichier inconnu « {type} » ; types disponibles : "
                 + ", ".join(sorted(REGISTRE))
             )
+        if not fichier.is_file():
+            raise CommandError(f"lecture impossible de {fichier} : fichier introuvable")
+        progression = Barres(self.stderr, actif=options["verbosity"] > 0)
         try:
-            contenu = fichier.read_bytes()
+            rapport = importer(type, fichier, nom_fichier=fichier.name, progression=progression)
         except OSError as erreur:
             raise CommandError(f"lecture impossible de {fichier} : {erreur.strerror}") from None
-        progression = Barres(self.stderr, actif=options["verbosity"] > 0)
-        rapport = importer(type, contenu, nom_fichier=fichier.name, progression=progression)
-        progression.fermer()
+        finally:
+            progression.fermer()
         for avertissement in rapport.avertissements:
             self.stderr.write(self.style.WARNING(f"Avertissement : {avertissement}"))
         if not rapport.accepte:
             for erreur in rapport.erreurs:
                 self.stderr.write(f"Erreur : {erreur}")
+            if rapport.erreurs_non_gardees:
+                self.stderr.write(f"… et {rapport.erreurs_non_gardees} autres erreurs.")
             raise CommandError(rapport.resume(), returncode=1)
         self.stdout.write(self.style.SUCCESS(rapport.resume()))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MessagerieConfig(AppConfig):
+    name = "parcours.messagerie"
+    verbose_name = "messagerie"
