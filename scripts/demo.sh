@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 export DJANGO_SETTINGS_MODULE=parcours.settings.demo
 mkdir -p var
+chmod 700 var
 if [ ! -s var/secret_key ]; then
   .venv/bin/python -c "import secrets; print(secrets.token_urlsafe(64))" > var/secret_key
   chmod 600 var/secret_key
@@ -19,6 +20,4 @@ export DJANGO_SECRET_KEY
 .venv/bin/python manage.py charger_demo
 echo
 echo "Parcours est servi sur http://127.0.0.1:8000 (Ctrl-C pour arrêter)."
-exec .venv/bin/gunicorn parcours.wsgi:application \
-  --bind 127.0.0.1:8000 --workers 3 --timeout 120 \
-  --access-logfile - --access-logformat '%(t)s "%(r)s" %(s)s %(L)ss'
+exec .venv/bin/gunicorn -c scripts/gunicorn.conf.py parcours.wsgi:application

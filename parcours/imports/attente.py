@@ -11,15 +11,15 @@ importer's scope and left as it is (D) — the primary key of the stored row it 
 values as the database stores them, and, for a modified row, the values it had when checked.
 """
 
+import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 NOUVELLE, MODIFIEE, INCHANGEE, HORS_PERIMETRE = "N", "M", "I", "D"
 A_ECRIRE = (NOUVELLE, MODIFIEE, HORS_PERIMETRE)
-_PAS_RECHERCHE = 10_000  # keys looked up per query (SQLite's limit on parameters is 32,766)
 
 
 class Attente:
@@ -43,7 +43,6 @@ class Attente:
                 f"CREATE TABLE lignes (rid INTEGER PRIMARY KEY, cle UNIQUE, ligne INTEGER, "
                 f"etat TEXT, pk INTEGER, {valeurs}, {avant})"
             )
-            self.base.execute("CREATE INDEX lignes_etat ON lignes (etat, rid)")
         self._colonnes = f"rid, cle, ligne, etat, pk, {valeurs}, {avant}"
         self._inserer = (
             f"INSERT INTO lignes (cle, ligne, etat, pk, {valeurs}, {avant}) "
@@ -62,35 +61,38 @@ class Attente:
 
     def deja(self, cles: Sequence[Any]) -> dict[Any, int]:
         """The line of each key already staged, among `cles`."""
-        trouvees: dict[Any, int] = {}
-        for debut in range(0, len(cles), _PAS_RECHERCHE):
-            lot = cles[debut : debut + _PAS_RECHERCHE]
-            marques = ", ".join(["?"] * len(lot))
-            trouvees.update(
-                self.base.execute(
-                    f"SELECT cle, ligne FROM lignes WHERE cle IN ({marques})", lot
-                ).fetchall()
-            )
-        return trouvees
+        # One JSON parameter rather than a placeholder per key: one compiled statement.
+        return dict(
+            self.base.execute(
+                "SELECT cle, ligne FROM lignes WHERE cle IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(cles)),),
+            ).fetchall()
+        )
 
     def compter(self) -> dict[str, int]:
         return dict(self.base.execute("SELECT etat, count(*) FROM lignes GROUP BY etat"))
 
-    def lots(self, taille: int) -> Iterator[list[tuple]]:
-        """The rows to write, in file order, `taille` at a time: (cle, ligne, etat, pk, values…,
-        values before…)."""
+    def lots(
+        self, taille: int | Callable[[], int], jusqu_a: int | None = None
+    ) -> Iterator[tuple[int, list[tuple]]]:
+        """The rows to write, in file order, `taille` at a time (a number, or a function giving
+        the next batch's size): (last rid of the batch, [(cle, ligne, etat, pk, values…,
+        values before…)]). `jusqu_a` stops at that rid."""
         dernier = 0
         marques = ", ".join(f"'{e}'" for e in A_ECRIRE)
+        borne = "AND rid <= ?" if jusqu_a is not None else ""
         while True:
+            parametres = [dernier, *([jusqu_a] if jusqu_a is not None else [])]
+            nombre = taille() if callable(taille) else taille
             lignes = self.base.execute(
-                f"SELECT {self._colonnes} FROM lignes WHERE etat IN ({marques}) "
-                "AND rid > ? ORDER BY rid LIMIT ?",
-                (dernier, taille),
+                f"SELECT {self._colonnes} FROM lignes WHERE rid > ? {borne} "
+                f"AND etat IN ({marques}) ORDER BY rid LIMIT ?",
+                (*parametres, nombre),
             ).fetchall()
             if not lignes:
                 return
             dernier = lignes[-1][0]
-            yield [ligne[1:] for ligne in lignes]
+            yield dernier, [ligne[1:] for ligne in lignes]
 
     def fermer(self, *, effacer: bool = True) -> None:
         self.base.close()

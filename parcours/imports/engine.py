@@ -28,8 +28,10 @@ Each domain app declares its kinds by subclassing `Importeur` and decorating it 
 """
 
 import io
+import json
 import os
 import socket
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
@@ -58,7 +60,11 @@ from parcours.lib.csvlecture import Erreur, LecteurCSV
 MAX_ERREURS = 10_000  # errors kept for the report; beyond, they are counted
 MAX_ERREURS_JOURNAL = 1000  # errors kept in the import's journal row
 TAILLE_MORCEAU = 10_000  # rows checked together
-TAILLE_LOT = int(os.environ.get("XP_LOT", 5000))  # rows written per short transaction
+# Rows written per transaction: on SQLite, sized so that a batch holds the database about
+# DUREE_LOT seconds (a user's save waits at most that long), within these bounds.
+TAILLE_LOT = 5_000
+TAILLE_LOT_MIN, TAILLE_LOT_MAX = 1_000, 20_000
+DUREE_LOT = 0.3
 TAILLE_LOT_LECTURE = 2_000  # keys per ORM query
 TAILLE_LOT_CLES = 10_000  # keys per plain SQL query
 
@@ -420,10 +426,13 @@ def lire_par_cles(
 
 
 def condition_dans(connexion, colonne: str, valeurs: list) -> tuple[str, list]:
-    """`colonne IN (…)` for plain SQL: one array parameter on PostgreSQL."""
+    """`colonne IN (…)` for plain SQL, with one parameter whatever the number of values: an
+    array on PostgreSQL, a JSON array on SQLite. A list of placeholders would make one SQL text
+    per length, each kept compiled in the connection's statement cache (a hundred megabytes
+    over a big import)."""
     if connexion.vendor == "postgresql":
         return f"{colonne} = ANY(%s)", [valeurs]
-    return f"{colonne} IN ({', '.join(['%s'] * len(valeurs))})", list(valeurs)
+    return f"{colonne} IN (SELECT value FROM json_each(%s))", [json.dumps(valeurs)]
 
 
 def par_lots(elements: list, taille: int) -> Iterator[list]:
@@ -809,6 +818,22 @@ def lots_courts(connexion) -> bool:
     return connexion.vendor == "sqlite"
 
 
+class _Cadence:
+    """The size of the next batch, adjusted to the time the last one took."""
+
+    def __init__(self, courts: bool):
+        self.courts = courts
+        self.taille = TAILLE_LOT if courts else TAILLE_LOT_MAX
+
+    def __call__(self) -> int:
+        return self.taille
+
+    def mesurer(self, lignes: int, duree: float) -> None:
+        if self.courts and lignes and duree > 0:
+            ideale = int(lignes * DUREE_LOT / duree)
+            self.taille = max(TAILLE_LOT_MIN, min(TAILLE_LOT_MAX, ideale))
+
+
 def _emmenager(
     importeur: Importeur,
     attente: Attente,
@@ -820,16 +845,20 @@ def _emmenager(
     total = sum(comptes.get(e, 0) for e in (NOUVELLE, MODIFIEE, HORS_PERIMETRE))
     ecrivain = Ecrivain(importeur, journal)
     courts = lots_courts(ecrivain.connexion)
+    cadence = _Cadence(courts)
     fait = 0
     progression("Enregistrement", 0, total)
     try:
         with nullcontext() if courts else transaction.atomic(using=ecrivain.connexion.alias):
-            for numero, lignes in enumerate(attente.lots(TAILLE_LOT), start=1):
+            for dernier, lignes in attente.lots(cadence):
+                debut = time.monotonic()
                 lot = ecrivain.lot(lignes)
                 with transaction.atomic(using=ecrivain.connexion.alias):
                     ecrivain.ecrire(lot)
                     importeur.apres_lot(lot)
-                    Import.objects.filter(pk=journal.pk).update(lots_emmenages=numero)
+                    # The last staged row written: what to undo if the next batch fails.
+                    Import.objects.filter(pk=journal.pk).update(lots_emmenages=dernier)
+                cadence.mesurer(len(lignes), time.monotonic() - debut)
                 fait += len(lignes)
                 progression("Enregistrement", fait, total)
     except (IntegrityError, ConflitImport) as erreur:
@@ -852,7 +881,7 @@ def _message_conflit(importeur: Importeur, attente: Attente) -> str:
     """A unique key taken while the file was being imported: by which lines (never the value,
     which may be a NIR: the database's own message is not repeated)."""
     lignes = []
-    for lot in attente.lots(TAILLE_LOT):
+    for _, lot in attente.lots(TAILLE_LOT):
         nouvelles = {ligne[0]: ligne[1] for ligne in lot if ligne[2] == NOUVELLE}
         prises = lire_par_cles(importeur.modele, importeur.cle, [], nouvelles)
         lignes.extend(sorted(nouvelles[r[0]] for r in prises))
@@ -867,16 +896,15 @@ def _message_conflit(importeur: Importeur, attente: Attente) -> str:
 
 
 def annuler(importeur: Importeur, attente: Attente, journal: Import) -> None:
-    """Undo the batches of `journal` already committed (short batches only)."""
-    faits = Import.objects.values_list("lots_emmenages", flat=True).get(pk=journal.pk)
-    if not faits:
+    """Undo the batches of `journal` already committed (short batches only): the staged rows
+    up to the last one written."""
+    dernier = Import.objects.values_list("lots_emmenages", flat=True).get(pk=journal.pk)
+    if not dernier:
         return
     ecrivain = Ecrivain(importeur, journal)
     try:
         with transaction.atomic(using=ecrivain.connexion.alias):
-            for numero, lignes in enumerate(attente.lots(TAILLE_LOT), start=1):
-                if numero > faits:
-                    break
+            for _, lignes in attente.lots(TAILLE_LOT, jusqu_a=dernier):
                 ecrivain.defaire(ecrivain.lot(lignes))
             importeur.annuler()
             Import.objects.filter(pk=journal.pk).update(lots_emmenages=0)

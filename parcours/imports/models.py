@@ -41,10 +41,10 @@ class Import(models.Model):
     # The process running the import, to tell an import under way from one whose process died.
     pid = models.PositiveIntegerField("processus", null=True, blank=True)
     hote = models.CharField("machine", max_length=100, blank=True)
-    # The staging file of the checked rows, and how many batches of it are written: what to undo
-    # if the process dies while writing (parcours.imports.engine).
+    # The staging file of the checked rows, and the last of its rows written: what to undo if
+    # the process dies while writing (parcours.imports.engine).
     fichier_attente = models.CharField("fichier d'attente", max_length=500, blank=True)
-    lots_emmenages = models.PositiveIntegerField("lots enregistrés", default=0)
+    lots_emmenages = models.PositiveIntegerField("dernière ligne enregistrée", default=0)
 
     class Meta:
         verbose_name = "import"

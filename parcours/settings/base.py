@@ -8,6 +8,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from parcours.lib.env import EnvError, env_bool, env_int, env_list, env_str
+from parcours.lib.fichiers import dossier_prive, fichier_prive
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("PARCOURS_VAR_DIR", str(BASE_DIR / "var")))
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "django_htmx",
+    "csp",
     "parcours.territoire",
     "parcours.messagerie",
     "parcours.organisation",
@@ -78,12 +80,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "parcours.securite.EnTetesMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "parcours.securite.SessionGlissanteMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -119,7 +124,7 @@ def database_from_url(url: str) -> dict:
         config["OPTIONS"] = {
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"
+                "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"
             ),
             "transaction_mode": "IMMEDIATE",
         }
@@ -128,7 +133,11 @@ def database_from_url(url: str) -> dict:
 
 DATABASES = {"default": database_from_url(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # The database and var/ hold personal data: readable by their owner only (SQLite gives its
+    # -wal and -shm files the database's mode).
+    _base_sqlite = Path(DATABASES["default"]["NAME"])
+    dossier_prive(_base_sqlite.parent)
+    fichier_prive(_base_sqlite)
 if DATABASE_REPLICA_URL:
     # Statistics read from the replica (parcours.statistiques.requetes.connexion_statistiques).
     DATABASES["replica"] = database_from_url(DATABASE_REPLICA_URL)
@@ -140,7 +149,7 @@ if PARCOURS_SMTP_HOTE:
     EMAIL_TIMEOUT = 30
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = str(VAR_DIR / "courriels")
+    EMAIL_FILE_PATH = str(VAR_DIR / "courriels")  # activation links: owner-only, as var/
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organisation.Agent"
@@ -170,8 +179,9 @@ LOGIN_URL = "connexion"
 LOGIN_REDIRECT_URL = "accueil"
 LOGOUT_REDIRECT_URL = "connexion"
 
-# Sessions end after 30 minutes without activity, and when the browser closes.
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions end after 30 minutes without activity, and when the browser closes. The expiry is
+# pushed back at most once a minute (parcours.securite), not saved on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -216,7 +226,29 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
-# No personal data in logs: only our own loggers and Django's errors, never request bodies.
+# Every page declares where its resources may come from: the application itself only (the DSFR
+# and Leaflet are served from installed packages), no inline script nor style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Error reports never carry request data nor variables (parcours.securite).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "parcours.securite.FiltreRapportErreur"
+
+# No personal data in logs: only our own loggers and Django's errors, never request bodies;
+# every record is masked (NIR, e-mail, phone, database details) before any handler sees it.
+LOGGING_CONFIG = "parcours.lib.journalisation.configurer"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -69,7 +69,9 @@ def test_passwords_are_hashed_with_argon2_and_sessions_expire():
 
     assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     assert base.SESSION_COOKIE_AGE <= 30 * 60
-    assert base.SESSION_SAVE_EVERY_REQUEST and base.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    # The idle expiry slides (pushed back at most once a minute, parcours.securite).
+    assert "parcours.securite.SessionGlissanteMiddleware" in base.MIDDLEWARE
+    assert base.SESSION_EXPIRE_AT_BROWSER_CLOSE
 
 
 def test_logout(client, personas):

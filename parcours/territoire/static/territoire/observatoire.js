@@ -62,17 +62,30 @@
   var dessus = L.layerGroup().addTo(carte);
   var cadre = null;
 
+  // Colours are set through the DOM (element.style), never as style attributes in HTML: the
+  // Content-Security-Policy allows no inline style.
   function dessinerLegende(nom) {
-    var html = "";
+    legende.replaceChildren();
     legendes[nom].concat(legendes.lieux || []).forEach(function (c) {
       if (c.classe === "proposition" && !propositions.length) return;
-      var fond = c.classe === "effectif" ? (c.cercle || c.couleur) : c.couleur;
-      var forme = (c.classe === "effectif" || c.classe === "lieu" || c.classe === "proposition")
-        ? "border-radius:50%;" : "";
-      html += '<span data-classe="' + echapper(c.classe) + '"><i style="background:' + fond + ";" +
-        forme + '"></i>' + echapper(c.libelle) + "</span>";
+      var entree = document.createElement("span");
+      entree.dataset.classe = c.classe;
+      var pastille = document.createElement("i");
+      pastille.style.background = c.classe === "effectif" ? (c.cercle || c.couleur) : c.couleur;
+      if (c.classe === "effectif" || c.classe === "lieu" || c.classe === "proposition") {
+        pastille.style.borderRadius = "50%";
+      }
+      entree.appendChild(pastille);
+      entree.appendChild(document.createTextNode(c.libelle));
+      legende.appendChild(entree);
     });
-    legende.innerHTML = html;
+  }
+
+  function numero(texte, couleur) {
+    var pastille = document.createElement("span");
+    pastille.style.background = couleur;
+    pastille.textContent = texte;
+    return pastille;
   }
 
   function montrer(nom) {
@@ -147,7 +160,7 @@
       L.marker([p.latitude, p.longitude], {
         icon: L.divIcon({
           className: "parcours-proposition",
-          html: '<span style="background:' + couleurProposee + '">' + (i + 1) + "</span>",
+          html: numero(String(i + 1), couleurProposee),
           iconSize: [22, 22]
         }),
         title: texte
