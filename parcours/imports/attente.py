@@ -41,22 +41,34 @@ class Attente:
         if creer:
             self.base.execute(
                 f"CREATE TABLE lignes (rid INTEGER PRIMARY KEY, cle UNIQUE, ligne INTEGER, "
-                f"etat TEXT, pk INTEGER, {valeurs}, {avant})"
+                f"etat TEXT, pk INTEGER, {valeurs})"
             )
-        self._colonnes = f"rid, cle, ligne, etat, pk, {valeurs}, {avant}"
+            # The values a modified row had when checked, apart: most rows have none.
+            self.base.execute(f"CREATE TABLE avant (cle PRIMARY KEY, {avant})")
+        self._colonnes = f"rid, cle, ligne, etat, pk, {valeurs}"
         self._inserer = (
-            f"INSERT INTO lignes (cle, ligne, etat, pk, {valeurs}, {avant}) "
-            f"VALUES ({', '.join(['?'] * (4 + 2 * nb_champs))})"
+            f"INSERT INTO lignes (cle, ligne, etat, pk, {valeurs}) "
+            f"VALUES ({', '.join(['?'] * (4 + nb_champs))})"
+        )
+        self._inserer_avant = (
+            f"INSERT INTO avant (cle, {avant}) VALUES ({', '.join(['?'] * (1 + nb_champs))})"
+        )
+        self._lire_avant = (
+            f"SELECT cle, {avant} FROM avant WHERE cle IN (SELECT value FROM json_each(?))"
         )
 
     @classmethod
     def rouvrir(cls, chemin: Path, nb_champs: int) -> "Attente":
         return cls(chemin, nb_champs, creer=False)
 
-    def ajouter(self, lignes: Iterable[Sequence[Any]]) -> None:
-        """Rows of (cle, ligne, etat, pk, *values, *values before)."""
+    def ajouter(
+        self, lignes: Iterable[Sequence[Any]], avants: Iterable[Sequence[Any]] = ()
+    ) -> None:
+        """Rows of (cle, ligne, etat, pk, *values), and for modified rows (cle, *values
+        before)."""
         self.base.execute("BEGIN")
         self.base.executemany(self._inserer, lignes)
+        self.base.executemany(self._inserer_avant, avants)
         self.base.execute("COMMIT")
 
     def deja(self, cles: Sequence[Any]) -> dict[Any, int]:
@@ -74,10 +86,10 @@ class Attente:
 
     def lots(
         self, taille: int | Callable[[], int], jusqu_a: int | None = None
-    ) -> Iterator[tuple[int, list[tuple]]]:
+    ) -> Iterator[tuple[int, list[tuple], dict[Any, tuple]]]:
         """The rows to write, in file order, `taille` at a time (a number, or a function giving
-        the next batch's size): (last rid of the batch, [(cle, ligne, etat, pk, values…,
-        values before…)]). `jusqu_a` stops at that rid."""
+        the next batch's size): (last rid of the batch, [(cle, ligne, etat, pk, values…)],
+        {cle: values before} of its modified rows). `jusqu_a` stops at that rid."""
         dernier = 0
         marques = ", ".join(f"'{e}'" for e in A_ECRIRE)
         borne = "AND rid <= ?" if jusqu_a is not None else ""
@@ -92,7 +104,14 @@ class Attente:
             if not lignes:
                 return
             dernier = lignes[-1][0]
-            yield dernier, [ligne[1:] for ligne in lignes]
+            modifiees = [ligne[1] for ligne in lignes if ligne[3] == MODIFIEE]
+            avants: dict[Any, tuple] = {}
+            if modifiees:
+                for cle, *valeurs in self.base.execute(
+                    self._lire_avant, (json.dumps(modifiees),)
+                ):
+                    avants[cle] = tuple(valeurs)
+            yield dernier, [ligne[1:] for ligne in lignes], avants
 
     def fermer(self, *, effacer: bool = True) -> None:
         self.base.close()

@@ -64,7 +64,7 @@ TAILLE_MORCEAU = 10_000  # rows checked together
 # DUREE_LOT seconds (a user's save waits at most that long), within these bounds.
 TAILLE_LOT = 5_000
 TAILLE_LOT_MIN, TAILLE_LOT_MAX = 1_000, 20_000
-DUREE_LOT = 0.3
+DUREE_LOT = 0.5
 TAILLE_LOT_LECTURE = 2_000  # keys per ORM query
 TAILLE_LOT_CLES = 10_000  # keys per plain SQL query
 
@@ -218,8 +218,9 @@ class Lot:
     `avant` (the values checked against, if modified).
     """
 
-    def __init__(self, brutes: list[tuple], ecrivain: "Ecrivain"):
+    def __init__(self, brutes: list[tuple], avants: dict[Any, tuple], ecrivain: "Ecrivain"):
         self.brutes = brutes
+        self.avants = avants
         self.ecrivain = ecrivain
         self.connexion = ecrivain.connexion
         self._lignes: list[dict[str, Any]] | None = None
@@ -237,7 +238,7 @@ class Lot:
                     "etat": brute[2],
                     "pk": brute[3],
                     "valeurs": dict(zip(attnames, parametres(brute[4 : 4 + n]), strict=True)),
-                    "avant": tuple(parametres(brute[4 + n :])),
+                    "avant": tuple(parametres(self.avants.get(brute[0], (None,) * n))),
                 }
                 for brute in self.brutes
             ]
@@ -612,7 +613,7 @@ def _verifier_morceau(
             existants[ligne_bd[1 + rang_cle]] = ligne_bd
     if importeur.restreint:
         importeur.controler_existants(existants)
-    a_ecrire = []
+    a_ecrire, avants = [], []
     vides = (None,) * len(champs)
     for cle, valeurs in valeurs_par_cle.items():
         existant = existants.get(cle)
@@ -624,19 +625,18 @@ def _verifier_morceau(
         else:
             decision = None
         nouvelles = tuple(valeurs[c] for c in champs)
-        avant = vides
         if decision == HORS_PERIMETRE:
             etat, pk = HORS_PERIMETRE, existant[0] if existant else None
         elif existant is None:
             etat, pk = NOUVELLE, None
         elif nouvelles != existant[1:]:
             etat, pk = MODIFIEE, existant[0]
-            avant = tuple(_vers_attente(colonnes, existant[1:]))
+            avants.append((cle, *_vers_attente(colonnes, existant[1:])))
         else:
             etat, pk = INCHANGEE, existant[0]
             nouvelles = vides
-        a_ecrire.append((cle, ligne_de[cle], etat, pk, *_vers_attente(colonnes, nouvelles), *avant))
-    attente.ajouter(a_ecrire)
+        a_ecrire.append((cle, ligne_de[cle], etat, pk, *_vers_attente(colonnes, nouvelles)))
+    attente.ajouter(a_ecrire, avants)
 
 
 def _vers_attente(colonnes: list[Colonne], valeurs: tuple) -> Iterator[Any]:
@@ -735,16 +735,19 @@ class Ecrivain:
                 valeurs[i] = convertir(valeurs[i])
         return valeurs
 
-    def lot(self, brutes: list[tuple]) -> Lot:
-        return Lot(brutes, self)
+    def lot(self, brutes: list[tuple], avants: dict[Any, tuple]) -> Lot:
+        return Lot(brutes, avants, self)
 
     def ecrire(self, lot: Lot) -> None:
-        n = len(self.colonnes)
-        nouvelles = [
-            [*self.parametres(brute[4 : 4 + n]), *self.constantes]
-            for brute in lot.brutes
-            if brute[2] == NOUVELLE
-        ]
+        if self.a_convertir:
+            nouvelles = [
+                [*self.parametres(brute[4:]), *self.constantes]
+                for brute in lot.brutes
+                if brute[2] == NOUVELLE
+            ]
+        else:
+            constantes = tuple(self.constantes)
+            nouvelles = [brute[4:] + constantes for brute in lot.brutes if brute[2] == NOUVELLE]
         auto_now = [v for _, v in self.auto_now]
         rang_cle = self.importeur.champs.index(self.importeur.cle)
         with self.connexion.cursor() as curseur:
@@ -759,12 +762,10 @@ class Ecrivain:
             for brute in lot.brutes:
                 if brute[2] != MODIFIEE:
                     continue
-                valeurs = self.parametres(brute[4 : 4 + n])
+                valeurs = self.parametres(brute[4:])
                 del valeurs[rang_cle]
-                curseur.execute(
-                    self.sql_maj,
-                    [*valeurs, *auto_now, brute[3], *self.parametres(brute[4 + n :])],
-                )
+                avant = self.parametres(lot.avants[brute[0]])
+                curseur.execute(self.sql_maj, [*valeurs, *auto_now, brute[3], *avant])
                 if curseur.rowcount != 1:
                     raise ConflitImport(
                         f"Ligne {brute[1]} : la fiche a été modifiée par quelqu'un d'autre "
@@ -803,10 +804,10 @@ class Ecrivain:
                     f"AND {self.pk} IN (SELECT {self.pk} FROM {self.table} WHERE {condition})",
                     [self.raison, *parametres],
                 )
-            n = len(self.colonnes)
             for brute in lot.brutes:
                 if brute[2] == MODIFIEE:
-                    curseur.execute(self.sql_retour, [*self.parametres(brute[4 + n :]), brute[3]])
+                    avant = self.parametres(lot.avants[brute[0]])
+                    curseur.execute(self.sql_retour, [*avant, brute[3]])
             nouvelles = lot.cles(NOUVELLE)
             if nouvelles:
                 condition, parametres = condition_dans(self.connexion, self.colonne_cle, nouvelles)
@@ -850,9 +851,9 @@ def _emmenager(
     progression("Enregistrement", 0, total)
     try:
         with nullcontext() if courts else transaction.atomic(using=ecrivain.connexion.alias):
-            for dernier, lignes in attente.lots(cadence):
+            for dernier, lignes, avants in attente.lots(cadence):
                 debut = time.monotonic()
-                lot = ecrivain.lot(lignes)
+                lot = ecrivain.lot(lignes, avants)
                 with transaction.atomic(using=ecrivain.connexion.alias):
                     ecrivain.ecrire(lot)
                     importeur.apres_lot(lot)
@@ -881,7 +882,7 @@ def _message_conflit(importeur: Importeur, attente: Attente) -> str:
     """A unique key taken while the file was being imported: by which lines (never the value,
     which may be a NIR: the database's own message is not repeated)."""
     lignes = []
-    for _, lot in attente.lots(TAILLE_LOT):
+    for _, lot, _ in attente.lots(TAILLE_LOT):
         nouvelles = {ligne[0]: ligne[1] for ligne in lot if ligne[2] == NOUVELLE}
         prises = lire_par_cles(importeur.modele, importeur.cle, [], nouvelles)
         lignes.extend(sorted(nouvelles[r[0]] for r in prises))
@@ -904,8 +905,8 @@ def annuler(importeur: Importeur, attente: Attente, journal: Import) -> None:
     ecrivain = Ecrivain(importeur, journal)
     try:
         with transaction.atomic(using=ecrivain.connexion.alias):
-            for _, lignes in attente.lots(TAILLE_LOT, jusqu_a=dernier):
-                ecrivain.defaire(ecrivain.lot(lignes))
+            for _, lignes, avants in attente.lots(TAILLE_LOT, jusqu_a=dernier):
+                ecrivain.defaire(ecrivain.lot(lignes, avants))
             importeur.annuler()
             Import.objects.filter(pk=journal.pk).update(lots_emmenages=0)
     except IntegrityError:
