@@ -18,13 +18,14 @@ import os
 import random
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
+from bench._base import preparer_base  # noqa: E402
+
 CIBLE = 20_000
 MEMOIRE_CIBLE = 300  # MB
 
@@ -84,22 +85,13 @@ def main() -> None:
     parametres.add_argument("--entretiens", type=int, default=1_000_000)
     args = parametres.parse_args()
 
-    dossier = Path(tempfile.mkdtemp(prefix="parcours-bench-import-"))
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{dossier}/bench.sqlite3")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "parcours.settings.dev"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    dossier = Path(preparer_base("parcours-bench-import-"))
     from django.db import connection
 
     from parcours.organisation.enums import Role
     from parcours.organisation.models import Agent, LieuAccueil, Organisme, Unite
     from parcours.territoire.chargement import charger_geographie
 
-    if connection.vendor == "postgresql":
-        call_command("flush", "--noinput", verbosity=0)
-    call_command("migrate", verbosity=0)
     charger_geographie(region="76")
     organisme = Organisme.objects.create(code="BENCH", nom="Carsat de mesure", region_id="76")
     unites = [

@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
+from parcours.lib.telephone import TelephoneInvalide, normaliser_telephone
+
 
 class RenduDsfr(TemplatesSetting):
     form_template_name = "parcours/formulaire.html"
@@ -70,3 +72,24 @@ def rafraichir_version(form: forms.BaseForm, version: int) -> None:
     donnees = form.data.copy()
     donnees[form.add_prefix("version")] = str(version)
     form.data = donnees
+
+
+class TelephoneField(forms.CharField):
+    """A phone number, stored in E.164 (parcours.lib.telephone)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Téléphone")
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("help_text", "par exemple 06 12 34 56 78")
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("autocomplete", "tel")
+        self.widget.input_type = "tel"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return ""
+        try:
+            return normaliser_telephone(value)
+        except TelephoneInvalide as erreur:
+            raise forms.ValidationError(str(erreur)) from None

@@ -412,6 +412,8 @@ def modifier_accompagnement(
     date_debut: date,
 ) -> Accompagnement:
     courant = _verrouiller(Accompagnement, accompagnement.pk, version)
+    if probleme := probleme_date_activite(date_debut, timezone.localdate()):
+        raise RegleMetier({"date_debut": probleme})
     if courant.date_fin is not None and date_debut > courant.date_fin:
         raise RegleMetier({"date_debut": "l'ouverture doit précéder la clôture"})
     premier = courant.entretiens.realises().order_by("date").values_list("date", flat=True).first()

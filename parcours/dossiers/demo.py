@@ -277,7 +277,7 @@ def generer_historique(organisme: Organisme, *, jours: int = 730) -> Bilan:
                     sexe=sexe,
                     commune_id=code,
                     adresse=f"{alea.randint(1, 80)} {alea.choice(RUES)}\n{nom_commune}",
-                    telephone="06 " + " ".join(f"{alea.randint(10, 99)}" for _ in range(4)),
+                    telephone="+336" + "".join(f"{alea.randint(10, 99)}" for _ in range(4)),
                     arret_travail_depuis=(
                         ouverture - timedelta(days=alea.randint(60, 200))
                         if mission == "PDP"

@@ -13,9 +13,14 @@ from parcours.dossiers.enums import (
     StatutSignalement,
 )
 from parcours.dossiers.models import Mission, Objectif
-from parcours.formulaires import DateInput, FormulaireDsfr
+from parcours.formulaires import DateInput, FormulaireDsfr, TelephoneField
 from parcours.lib.nir import NirInvalide, normaliser_nir
-from parcours.lib.texte import normaliser
+from parcours.lib.texte import (
+    LONGUEUR_ADRESSE,
+    LONGUEUR_NOTES,
+    LONGUEUR_TEXTE,
+    normaliser,
+)
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Agent, LieuAccueil
 from parcours.territoire.models import Commune
@@ -91,9 +96,12 @@ class IdentiteForm(FormulaireDsfr):
     sexe = forms.ChoiceField(label="Sexe", choices=Sexe.choices, widget=forms.RadioSelect)
     commune = CommuneField(required=False)
     adresse = forms.CharField(
-        label="Adresse", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label="Adresse",
+        required=False,
+        max_length=LONGUEUR_ADRESSE,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    telephone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    telephone = TelephoneField(required=False)
     email = forms.EmailField(label="Adresse électronique", required=False)
 
     def clean_date_naissance(self):
@@ -152,7 +160,10 @@ class SignalementForm(FormulaireDsfr):
         empty_label="— à déterminer —",
     )
     commentaire = forms.CharField(
-        label="Commentaire", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label="Commentaire",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=LONGUEUR_TEXTE,
     )
 
     def __init__(self, *args, **kwargs):
@@ -215,6 +226,7 @@ class TriageForm(FormulaireDsfr):
         "champ du service",
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
+        max_length=LONGUEUR_TEXTE,
     )
 
     def __init__(self, *args, unite_id=None, **kwargs):
@@ -271,7 +283,10 @@ class EntretienForm(FormulaireDsfr):
         label="Partenaire présent (entretien conjoint)", max_length=200, required=False
     )
     notes = forms.CharField(
-        label="Notes d'entretien", widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label="Notes d'entretien",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=LONGUEUR_NOTES,
     )
 
     def __init__(self, *args, unite_id=None, organisme_id=None, **kwargs):
@@ -306,7 +321,9 @@ class ActionForm(FormulaireDsfr):
 class OrientationForm(FormulaireDsfr):
     date = forms.DateField(label="Date", widget=DateInput())
     partenaire = forms.CharField(label="Partenaire", max_length=200)
-    motif = forms.CharField(label="Motif", widget=forms.Textarea(attrs={"rows": 2}))
+    motif = forms.CharField(
+        label="Motif", widget=forms.Textarea(attrs={"rows": 2}), max_length=LONGUEUR_TEXTE
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -314,7 +331,9 @@ class OrientationForm(FormulaireDsfr):
 
 
 class ReponseForm(FormulaireDsfr):
-    reponse = forms.CharField(label="Réponse reçue", widget=forms.Textarea(attrs={"rows": 2}))
+    reponse = forms.CharField(
+        label="Réponse reçue", widget=forms.Textarea(attrs={"rows": 2}), max_length=LONGUEUR_TEXTE
+    )
     date_reponse = forms.DateField(label="Date de la réponse", widget=DateInput())
 
     def __init__(self, *args, **kwargs):

@@ -46,8 +46,10 @@ from parcours.imports.engine import (
     lire_par_cles,
 )
 from parcours.lib.csvlecture import lire_booleen, lire_date
+from parcours.lib.dates import probleme_date_activite, probleme_date_naissance
 from parcours.lib.nir import NirInvalide, normaliser_nir
-from parcours.lib.texte import normaliser
+from parcours.lib.telephone import TelephoneInvalide, normaliser_telephone
+from parcours.lib.texte import LONGUEUR_ADRESSE, LONGUEUR_TEXTE, normaliser
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Agent, LieuAccueil, Unite
 from parcours.territoire.models import Commune
@@ -161,6 +163,11 @@ class _AvecDates(Importeur):
         if valeur > self.aujourd_hui:
             erreurs.ajouter(colonne, f"date dans le futur ({valeur:%d/%m/%Y})")
             return None
+        naissance = colonne == "date_naissance"
+        verifier = probleme_date_naissance if naissance else probleme_date_activite
+        if probleme := verifier(valeur, self.aujourd_hui):
+            erreurs.ajouter(colonne, probleme)
+            return None
         return valeur
 
     def assure(self, ligne: dict[str, str], erreurs: Erreurs) -> int | None:
@@ -183,6 +190,18 @@ class _AvecDates(Importeur):
         else:
             erreurs.ajouter("nir", "aucune personne de ce NIR : importez d'abord assures.csv")
         return None
+
+    @staticmethod
+    def telephone(ligne: dict[str, str], erreurs: Erreurs) -> str:
+        """Checked and stored in E.164; the message never repeats the value."""
+        texte = ligne.get("telephone", "")
+        if not texte:
+            return ""
+        try:
+            return normaliser_telephone(texte)
+        except TelephoneInvalide as erreur:
+            erreurs.ajouter("telephone", str(erreur))
+            return ""
 
     def autre_unite(self, existant: tuple | None, erreurs: Erreurs) -> None:
         """A key that names a record of another unit: refused, without saying what it is."""
@@ -303,8 +322,8 @@ class AssuresImporteur(_AvecDates):
             "date_naissance": self.date(ligne, "date_naissance", erreurs),
             "sexe": self.choix(ligne, "sexe", erreurs, SEXES),
             "commune_id": commune,
-            "adresse": ligne["adresse"],
-            "telephone": self.facultatif(ligne, "telephone", erreurs, 30),
+            "adresse": self.facultatif(ligne, "adresse", erreurs, LONGUEUR_ADRESSE),
+            "telephone": self.telephone(ligne, erreurs),
             "email": self.email(ligne, "email", erreurs),
         }
 
@@ -544,7 +563,7 @@ class SignalementsImporteur(_AvecDates):
         assure = self.assure(ligne, erreurs)
         jour = self.date(ligne, "date", erreurs)
         source = self.choix(ligne, "source", erreurs, SOURCES)
-        motif = self.obligatoire(ligne, "motif", erreurs, 2000)
+        motif = self.obligatoire(ligne, "motif", erreurs, LONGUEUR_TEXTE)
         mission = self.reference(
             ligne, "mission", erreurs, self.missions, "mission inconnue", obligatoire=False
         )
@@ -558,7 +577,7 @@ class SignalementsImporteur(_AvecDates):
             "source": source,
             "motif": motif,
             "mission_id": self.missions.get(mission) if mission else None,
-            "commentaire": ligne["commentaire"],
+            "commentaire": self.facultatif(ligne, "commentaire", erreurs, LONGUEUR_TEXTE),
             "unite_id": unite,
             "agent_id": agent,
         }

@@ -107,9 +107,7 @@ class Attente:
             modifiees = [ligne[1] for ligne in lignes if ligne[3] == MODIFIEE]
             avants: dict[Any, tuple] = {}
             if modifiees:
-                for cle, *valeurs in self.base.execute(
-                    self._lire_avant, (json.dumps(modifiees),)
-                ):
+                for cle, *valeurs in self.base.execute(self._lire_avant, (json.dumps(modifiees),)):
                     avants[cle] = tuple(valeurs)
             yield dernier, [ligne[1:] for ligne in lignes], avants
 

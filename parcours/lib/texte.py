@@ -22,3 +22,13 @@ def borne_superieure(prefixe: str) -> str:
     answers exactly under a byte-wise collation (SQLite's BINARY).
     """
     return prefixe + "\U0010ffff"
+
+
+# The longest text each kind of free field takes (forms, imports, administration): a reasoned
+# ceiling, far above real use, so that a megabyte pasted by mistake — or on purpose — is refused
+# with a message instead of stored.
+LONGUEUR_COURTE = 200
+LONGUEUR_ADRESSE = 500
+LONGUEUR_TEXTE = 2000
+LONGUEUR_NOTES = 20_000
+LONGUEUR_PAGE = 10_000

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from parcours.lib.texte import LONGUEUR_ADRESSE, LONGUEUR_TEXTE
 from parcours.organisation.enums import ROLES_D_UNITE, Role, TypeEvenementCompte
 from parcours.territoire.models import Commune, Departement, Region
 
@@ -85,7 +86,7 @@ class LieuAccueil(models.Model):
 
     code = models.CharField("code", max_length=20, unique=True)
     nom = models.CharField("nom", max_length=200)
-    adresse = models.TextField("adresse", blank=True)
+    adresse = models.TextField("adresse", blank=True, max_length=LONGUEUR_ADRESSE)
     commune = models.ForeignKey(
         Commune, on_delete=models.PROTECT, related_name="lieux_accueil", verbose_name="commune"
     )
@@ -99,7 +100,7 @@ class LieuAccueil(models.Model):
         Unite, on_delete=models.PROTECT, related_name="lieux_accueil", verbose_name="unité"
     )
     acces_pmr = models.BooleanField("accessible aux personnes à mobilité réduite", default=False)
-    horaires = models.TextField("horaires d'ouverture", blank=True)
+    horaires = models.TextField("horaires d'ouverture", blank=True, max_length=LONGUEUR_TEXTE)
     actif = models.BooleanField("ouvert", default=True)
 
     objects = LieuAccueilQuerySet.as_manager()

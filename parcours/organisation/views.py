@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
 from parcours.dossiers.accueil import activite_du_jour
-from parcours.imports.models import Import
+from parcours.imports.perms import imports_visible_to
 from parcours.messagerie.courriels import dossier_courriels, lire_courriels
 from parcours.organisation import actions, perms
 from parcours.organisation.enums import Role
@@ -54,7 +54,7 @@ def accueil(request):
             ),
         )
     elif user.role == Role.ADMIN:
-        contexte["imports"] = Import.objects.select_related("auteur")[:5]
+        contexte["imports"] = imports_visible_to(user).select_related("auteur")[:5]
     return render(request, f"organisation/accueil_{user.role}.html", contexte)
 
 

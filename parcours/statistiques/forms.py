@@ -1,6 +1,7 @@
 from django import forms
 
 from parcours.formulaires import FormulaireDsfr, appliquer_classes_dsfr
+from parcours.lib.texte import LONGUEUR_PAGE, LONGUEUR_TEXTE
 from parcours.statistiques.models import TexteRapport
 
 
@@ -36,12 +37,14 @@ class TextesRapportForm(FormulaireDsfr):
         label="Éditorial",
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=LONGUEUR_PAGE,
         help_text="Laissé vide, le rapport porte un éditorial générique.",
     )
     contact = forms.CharField(
         label="Page contact",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LONGUEUR_TEXTE,
         help_text="Numéro, adresses, horaires. Laissée vide : le 36 46 et le nom de l'organisme.",
     )
 

@@ -4,6 +4,7 @@ the date, the figures it was computed on, and its HTML and PDF."""
 from django.conf import settings
 from django.db import models
 
+from parcours.lib.texte import LONGUEUR_PAGE, LONGUEUR_TEXTE
 from parcours.organisation.models import Organisme
 from parcours.territoire.models import Departement
 
@@ -15,10 +16,11 @@ class TexteRapport(models.Model):
         Organisme, on_delete=models.CASCADE, related_name="+", verbose_name="organisme"
     )
     annee = models.PositiveSmallIntegerField("année")
-    edito = models.TextField("éditorial", blank=True)
+    edito = models.TextField("éditorial", blank=True, max_length=LONGUEUR_PAGE)
     contact = models.TextField(
         "page contact",
         blank=True,
+        max_length=LONGUEUR_TEXTE,
         help_text="coordonnées du service : numéro, adresses, horaires",
     )
     modifie_par = models.ForeignKey(

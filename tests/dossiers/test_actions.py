@@ -447,7 +447,7 @@ def test_identity_edit_conflict_keeps_the_second_persons_input(client, p):
     assert 'value="06 22 22 22 22"' in contenu  # nothing typed is lost
     assert "06 11 11 11 11" in contenu  # the current version is shown
     assure.refresh_from_db()
-    assert assure.telephone == "06 11 11 11 11"
+    assert assure.telephone == "+33611111111"  # stored normalised (E.164)
     # Having seen the current version, Bastien saves his input deliberately: it goes through.
     nouvelle_version = re.search(r'name="version" value="(\d+)"', contenu).group(1)
     assert int(nouvelle_version) == assure.version
@@ -456,7 +456,7 @@ def test_identity_edit_conflict_keeps_the_second_persons_input(client, p):
     )
     assert reponse.status_code == 302
     assure.refresh_from_db()
-    assert assure.telephone == "06 22 22 22 22"
+    assert assure.telephone == "+33622222222"
 
 
 def test_change_history_records_who_changed_what(p):

@@ -159,7 +159,7 @@ def test_assures_good_file():
     )
     assert (claire.adresse, claire.telephone, claire.email) == (
         "5 rue Cladel",
-        "0563000001",
+        "+33563000001",  # normalised (E.164)
         "c.durand@exemple.fr",
     )
     karim = Assure.objects.get(nir=NIR_KARIM)

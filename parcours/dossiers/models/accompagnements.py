@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from parcours.dossiers.enums import IssueAccompagnement
 from parcours.dossiers.models.assures import Assure
 from parcours.dossiers.models.referentiels import Mission
+from parcours.lib.texte import LONGUEUR_TEXTE
 from parcours.organisation.models import Unite
 
 # The change history is read dossier by dossier (`id`, `assure`): other keys need no index there,
@@ -208,8 +209,8 @@ class Orientation(models.Model):
     )
     date = models.DateField("date")
     partenaire = models.CharField("partenaire", max_length=200)
-    motif = models.TextField("motif")
-    reponse = models.TextField("réponse reçue", blank=True)
+    motif = models.TextField("motif", max_length=LONGUEUR_TEXTE)
+    reponse = models.TextField("réponse reçue", blank=True, max_length=LONGUEUR_TEXTE)
     date_reponse = models.DateField("date de la réponse", null=True, blank=True)
     auteur = models.ForeignKey(
         settings.AUTH_USER_MODEL,

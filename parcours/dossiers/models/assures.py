@@ -3,6 +3,7 @@ from simple_history.models import HistoricalRecords
 
 from parcours.dossiers.enums import Complementaire, Sexe, SituationEmploi
 from parcours.lib.nir import formater_nir
+from parcours.lib.texte import LONGUEUR_ADRESSE
 from parcours.territoire.models import Commune
 
 
@@ -24,7 +25,7 @@ class Assure(models.Model):
         related_name="+",
         verbose_name="commune de résidence",
     )
-    adresse = models.TextField("adresse", blank=True)
+    adresse = models.TextField("adresse", blank=True, max_length=LONGUEUR_ADRESSE)
     telephone = models.CharField("téléphone", max_length=30, blank=True)
     email = models.EmailField("adresse électronique", blank=True)
     # Situation.

@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 from parcours.dossiers.enums import ModeEntretien
 from parcours.dossiers.models.accompagnements import Accompagnement
 from parcours.dossiers.models.assures import Assure
+from parcours.lib.texte import LONGUEUR_NOTES
 from parcours.organisation.models import LieuAccueil, Unite
 
 
@@ -61,7 +62,7 @@ class Entretien(models.Model):
     partenaire_present = models.CharField(
         "partenaire présent (entretien conjoint)", max_length=200, blank=True
     )
-    notes = models.TextField("notes d'entretien", blank=True)
+    notes = models.TextField("notes d'entretien", blank=True, max_length=LONGUEUR_NOTES)
     annule = models.BooleanField("annulé", default=False)
     # The scope of the figure (DESIGN §3): the accompaniment's unit, else the agent's.
     unite = models.ForeignKey(

@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 from parcours.dossiers.enums import SourceSignalement, StatutSignalement
 from parcours.dossiers.models.assures import Assure
 from parcours.dossiers.models.referentiels import Mission
+from parcours.lib.texte import LONGUEUR_TEXTE
 from parcours.organisation.models import Unite
 
 
@@ -27,7 +28,7 @@ class Signalement(models.Model):
     date = models.DateField("date de réception")
     source = models.CharField("source", max_length=30, choices=SourceSignalement.choices)
     source_precision = models.CharField("source : précisez", max_length=200, blank=True)
-    motif = models.TextField("motif")
+    motif = models.TextField("motif", max_length=LONGUEUR_TEXTE)
     mission = models.ForeignKey(
         Mission,
         on_delete=models.PROTECT,
@@ -36,7 +37,7 @@ class Signalement(models.Model):
         related_name="+",
         verbose_name="mission suggérée",
     )
-    commentaire = models.TextField("commentaire", blank=True)
+    commentaire = models.TextField("commentaire", blank=True, max_length=LONGUEUR_TEXTE)
     # The identity as the sender typed it. The sender is shown this, never the stored identity
     # of the NIR (which would tell them who the service knows); where the two differ, the
     # receiving unit checks (DESIGN §1).
@@ -73,7 +74,7 @@ class Signalement(models.Model):
         choices=StatutSignalement.choices,
         default=StatutSignalement.A_TRAITER,
     )
-    motif_decision = models.TextField("motif de la décision", blank=True)
+    motif_decision = models.TextField("motif de la décision", blank=True, max_length=LONGUEUR_TEXTE)
     decide_par = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from parcours.dossiers import actions, perms
 from parcours.dossiers.enums import PartieDossier
@@ -186,20 +187,20 @@ def _enregistrer(quel: str, acc: Accompagnement, user, donnees: dict) -> str:
     raise Http404("formulaire inconnu")
 
 
+@require_POST
 def entretien_rapide(request, pk: int):
     """The dossier page's quick form: an interview in an open accompaniment, or a one-off."""
     user = request.user
-    if request.method != "POST":
-        return redirect("dossiers:dossier", pk=pk)
     assure = perms.get_assure_for_user(user, pk, PartieDossier.ACCOMPAGNEMENT)
     if not perms.can_read_accompagnements(user):
         raise PermissionDenied
     form = EntretienForm(request.POST, unite_id=user.unite_id, organisme_id=user.organisme_id)
     acc = None
-    if request.POST.get("accompagnement"):
+    if choisi := request.POST.get("accompagnement"):
+        if not choisi.isdigit() or len(choisi) > 18:
+            return HttpResponseBadRequest("accompagnement invalide")
         acc = get_object_or_404(
-            perms.accompagnements_visible_to(user).filter(assure=assure),
-            pk=request.POST["accompagnement"],
+            perms.accompagnements_visible_to(user).filter(assure=assure), pk=int(choisi)
         )
         if not perms.can_write_accompagnement(user, acc):
             raise PermissionDenied
@@ -227,11 +228,12 @@ def entretien_rapide(request, pk: int):
 def _accompagnement_a_modifier(request, pk: int) -> Accompagnement:
     """The accompaniment a POST changes, if the user may write it (404 / 403 otherwise)."""
     acc = perms.get_accompagnement_for_user(request.user, pk)
-    if request.method != "POST" or not perms.can_write_accompagnement(request.user, acc):
+    if not perms.can_write_accompagnement(request.user, acc):
         raise PermissionDenied
     return acc
 
 
+@require_POST
 def action_basculer(request, pk: int, action_id: int):
     user = request.user
     acc = _accompagnement_a_modifier(request, pk)
@@ -240,6 +242,7 @@ def action_basculer(request, pk: int, action_id: int):
     return redirect("dossiers:accompagnement", pk=acc.pk)
 
 
+@require_POST
 def objectif_basculer(request, pk: int, objectif_id: int):
     user = request.user
     acc = _accompagnement_a_modifier(request, pk)
@@ -248,6 +251,7 @@ def objectif_basculer(request, pk: int, objectif_id: int):
     return redirect("dossiers:accompagnement", pk=acc.pk)
 
 
+@require_POST
 def orientation_reponse(request, pk: int, orientation_id: int):
     user = request.user
     acc = _accompagnement_a_modifier(request, pk)
@@ -265,13 +269,15 @@ def orientation_reponse(request, pk: int, orientation_id: int):
     return redirect("dossiers:accompagnement", pk=acc.pk)
 
 
+@require_POST
 def accompagnement_rouvrir(request, pk: int):
     user = request.user
     acc = _accompagnement_a_modifier(request, pk)
+    version = request.POST.get("version", "")
+    if not version.isdigit() or len(version) > 9:
+        return HttpResponseBadRequest("version invalide")
     try:
-        actions.rouvrir_accompagnement(
-            acc, acting_user=user, version=int(request.POST.get("version", 0))
-        )
+        actions.rouvrir_accompagnement(acc, acting_user=user, version=int(version))
     except actions.ConflitDeVersion as conflit:
         messages.error(request, str(conflit))
     else:

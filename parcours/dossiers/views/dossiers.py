@@ -14,6 +14,7 @@ from parcours.dossiers.forms import AssureForm, EntretienForm, RechercheForm
 from parcours.dossiers.models import Accompagnement, Entretien, JournalAcces
 from parcours.dossiers.recherche import rechercher
 from parcours.formulaires import rafraichir_version, reporter_erreurs
+from parcours.lib.telephone import formater_telephone
 
 
 def recherche(request):
@@ -148,6 +149,7 @@ def assure_modifier(request, pk: int):
     else:
         initial = {f: getattr(assure, f) for f in AssureForm.base_fields if hasattr(assure, f)}
         initial["commune"] = assure.commune.code if assure.commune else ""
+        initial["telephone"] = formater_telephone(assure.telephone) if assure.telephone else ""
         form = AssureForm(initial=initial)
     return render(
         request, "dossiers/assure_modifier.html", {"form": form, "assure": assure, "actuel": actuel}
