@@ -5,12 +5,16 @@
 - `SessionGlissanteMiddleware`: the session's idle expiry is pushed back at most once a
   minute, instead of a database write on every request (which a long import on SQLite would
   hold up).
+- `RefusNulMiddleware`: a NUL byte in a parameter is refused with a 400 before any view (no
+  form needs one; PostgreSQL rejects it deep in a query).
 - `FiltreRapportErreur`: an error report never carries the request's data nor the frames'
   variables (they may hold a NIR, a name, a note).
 """
 
 import time
 
+from django.http import HttpResponseBadRequest
+from django.template.loader import render_to_string
 from django.views.debug import SafeExceptionReporterFilter
 
 RAFRAICHISSEMENT_SESSION = 60  # seconds
@@ -25,6 +29,24 @@ class EnTetesMiddleware:
         reponse["Cache-Control"] = "no-store"
         reponse.headers.pop("Server", None)
         return reponse
+
+
+class RefusNulMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for parametres in (request.GET, request.POST):
+            for valeurs in parametres.lists():
+                if any("\x00" in v for v in (valeurs[0], *valeurs[1])):
+                    return HttpResponseBadRequest(
+                        render_to_string(
+                            "400.html",
+                            {"motif": "un champ contient un caractère nul, que rien n'accepte"},
+                            request=request,
+                        )
+                    )
+        return self.get_response(request)
 
 
 class SessionGlissanteMiddleware:

@@ -753,8 +753,12 @@ class Ecrivain:
         with self.connexion.cursor() as curseur:
             if nouvelles:
                 if self.connexion.vendor == "postgresql":
-                    # COPY is PostgreSQL's bulk path: an order of magnitude above INSERTs.
-                    with curseur.cursor.copy(self.sql_copie) as copie:
+                    # COPY is PostgreSQL's bulk path: an order of magnitude above INSERTs. It
+                    # goes through the driver's own cursor: its errors are made Django's.
+                    with (
+                        self.connexion.wrap_database_errors,
+                        curseur.cursor.copy(self.sql_copie) as copie,
+                    ):
                         for rangee in nouvelles:
                             copie.write_row(rangee)
                 else:

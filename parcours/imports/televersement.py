@@ -14,6 +14,13 @@ def taille_max() -> int:
     return settings.PARCOURS_IMPORT_TAILLE_MAX_MO * 1024 * 1024
 
 
+def en_mo(octets: int) -> str:
+    """« 200 Mo », « 2,5 Mo »: sizes as users read them."""
+    mo = octets / (1024 * 1024)
+    texte = f"{mo:.0f}" if mo >= 10 or mo == int(mo) else f"{mo:.1f}".replace(".", ",")
+    return f"{texte}\u00a0Mo"
+
+
 class LimiteTeleversement(FileUploadHandler):
     """First of FILE_UPLOAD_HANDLERS: refuses an upload over the ceiling; sets
     `request.televersement_trop_gros` to the size seen, for the page's message."""

@@ -1,13 +1,12 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
 
 from parcours.imports import perms, taches
 from parcours.imports.engine import REGISTRE
 from parcours.imports.forms import TeleversementForm
 from parcours.imports.models import Import
-from parcours.imports.televersement import taille_max
+from parcours.imports.televersement import en_mo, taille_max
 
 
 def televerser(request):
@@ -18,12 +17,14 @@ def televerser(request):
         raise PermissionDenied
     form = TeleversementForm(request.POST or None, request.FILES or None, types=types)
     trop_gros = getattr(request, "televersement_trop_gros", None)
+    erreur_fichier = ""
     if trop_gros:
-        form.add_error(
-            "fichier",
-            f"fichier trop volumineux ({filesizeformat(trop_gros)}) : un import accepte "
-            f"{filesizeformat(taille_max())} au plus. Découpez le fichier, ou importez-le avec la "
-            "commande « importer » de l'exploitant.",
+        # The file was not read: the form starts again, the kind chosen kept.
+        form = TeleversementForm(initial={"type": request.POST.get("type")}, types=types)
+        erreur_fichier = (
+            f"fichier trop volumineux ({en_mo(trop_gros)}) : un import accepte "
+            f"{en_mo(taille_max())} au plus. Découpez le fichier, ou importez-le avec la "
+            "commande « importer » de l'exploitant."
         )
     elif request.method == "POST" and form.is_valid():
         fichier = form.cleaned_data["fichier"]
@@ -45,7 +46,8 @@ def televerser(request):
             "form": form,
             "formats": formats,
             "journal": journal,
-            "taille_max": taille_max(),
+            "taille_max": en_mo(taille_max()),
+            "erreur_fichier": erreur_fichier,
         },
     )
 

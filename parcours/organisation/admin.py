@@ -92,7 +92,9 @@ class SecteurAdmin(PerimetreAdmin):
     list_select_related = ["unite", "agent"]
     list_filter = ["unite__organisme"]
     search_fields = ["nom"]
-    autocomplete_fields = ["communes", "agent"]
+    # The agent is a plain list (of the organisme's agents): Django's autocomplete widget fails
+    # on a non-numeric value posted for an integer key (a server error instead of a message).
+    autocomplete_fields = ["communes"]
 
 
 CHAMPS_AGENT = ["matricule", "nom", "prenom", "email", "role", "unite", "organisme", "structure"]

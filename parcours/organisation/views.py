@@ -16,6 +16,7 @@ from parcours.organisation import actions, perms
 from parcours.organisation.enums import Role
 from parcours.organisation.forms import ConnexionForm, FiltreLieuxForm
 from parcours.organisation.models import Agent, EvenementCompte, LieuAccueil, Unite
+from parcours.organisation.securite import adresse_bloquee
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -23,6 +24,12 @@ class ConnexionView(auth_views.LoginView):
     template_name = "organisation/connexion.html"
     authentication_form = ConnexionForm
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # An address that tried too many accounts is locked, as an account is (django-axes).
+        if adresse_bloquee(request):
+            return render(request, "organisation/verrouille.html", status=429)
+        return super().post(request, *args, **kwargs)
 
 
 def accueil(request):

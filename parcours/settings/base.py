@@ -23,6 +23,8 @@ try:
     DEMO = env_bool("PARCOURS_DEMO", False)
     # Number of reverse proxies in front of the application (for the lock-out by address).
     PARCOURS_PROXY_COUNT = env_int("PARCOURS_PROXY_COUNT", 0)
+    # Failed logins from one address, whatever the accounts, that lock the address.
+    PARCOURS_ECHECS_PAR_ADRESSE = env_int("PARCOURS_ECHECS_PAR_ADRESSE", 15)
     # Imports run in a background thread of the web process (false: in the request).
     PARCOURS_TACHES_EN_ARRIERE_PLAN = env_bool("PARCOURS_TACHES_EN_ARRIERE_PLAN", True)
     # An OSRM routing server (e.g. http://osrm.interne:5000) for the accessibility's car times;
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "parcours.securite.SessionGlissanteMiddleware",
+    "parcours.securite.RefusNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -186,7 +189,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Lock-out: five failures for one account from one address lock it for 15 minutes.
+# Lock-out: five failures for one account from one address lock it for 15 minutes; an address
+# that fails PARCOURS_ECHECS_PAR_ADRESSE times across accounts is locked as long
+# (parcours.organisation.securite).
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -1,0 +1,153 @@
+"""A small world for the walks over every URL: one object behind each URL argument, and the
+identities an attacker could hold (after healthchecks' alice, bob, charlie).
+
+Montauban (unit A of the test Carsat) holds a person's dossier: a signalement sent by a partner,
+an open accompaniment and a closed one with their plan, an interview, an orientation. Alice,
+Bastien and Chloé are its ass, csam and cadre; Octave is a social worker of the other unit; a
+second Carsat has its own manager, steering user and partner.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from parcours.dossiers.models import Accompagnement, Assure, Signalement
+from parcours.imports.models import Import
+from parcours.organisation.enums import Role
+from parcours.organisation.models import Agent
+from parcours.statistiques import rapport as rapports
+from parcours.statistiques.models import RapportAnnuel, StatutRapport
+from parcours.territoire import observatoire
+from parcours.territoire.models import Commune
+from tests.dossiers.factories import (
+    AccompagnementFactory,
+    ActionFactory,
+    AssureFactory,
+    EntretienFactory,
+    ObjectifFactory,
+    SignalementFactory,
+)
+from tests.factories import AgentFactory, LieuAccueilFactory, OrganismeFactory, UniteFactory
+from tests.personas import Personas, creer_personas
+
+IDENTITES = (
+    "ass",
+    "csam",
+    "cadre",
+    "pilotage",
+    "partenaire",
+    "admin",
+    "ass_autre_unite",
+    "cadre_autre_organisme",
+    "pilotage_autre_organisme",
+    "partenaire_autre",
+    "anonyme",
+)
+
+
+@dataclass
+class Monde:
+    p: Personas
+    identites: dict[str, Agent | None]
+    assure: Assure
+    signalement: Signalement
+    acc: Accompagnement
+    acc_clos: Accompagnement
+    edition: RapportAnnuel
+    journal_import: Import
+    arguments: dict[str, list]
+
+
+def creer_monde(*, observatoire_calcule: bool = True) -> Monde:
+    p = creer_personas()
+    ailleurs = OrganismeFactory(code="AUTRE-CARSAT", nom="Autre Carsat")
+    unite_ailleurs = UniteFactory(code="U-AILLEURS", organisme=ailleurs)
+    identites = {
+        "ass": p.alice,
+        "csam": p.bastien,
+        "cadre": p.chloe,
+        "pilotage": p.paula,
+        "partenaire": p.pierre,
+        "admin": p.adele,
+        "ass_autre_unite": p.octave,
+        "cadre_autre_organisme": AgentFactory(
+            matricule="cadre-ailleurs", role=Role.CADRE, unite=unite_ailleurs
+        ),
+        "pilotage_autre_organisme": AgentFactory(
+            matricule="pilote-ailleurs", role=Role.PILOTAGE, unite=None, organisme=ailleurs
+        ),
+        "partenaire_autre": AgentFactory(
+            matricule="partenaire-2",
+            role=Role.PARTENAIRE,
+            unite=None,
+            organisme=p.organisme,
+            structure="Service social hospitalier",
+        ),
+        "anonyme": None,
+    }
+    debut = datetime.date(2025, 3, 10)
+    assure = AssureFactory(nom="Vialaret", prenom="Jeanne")
+    signalement = SignalementFactory(assure=assure, unite=p.unite, agent=p.alice, emetteur=p.pierre)
+    acc = AccompagnementFactory(assure=assure, referent=p.alice, date_debut=debut)
+    EntretienFactory(accompagnement=acc, date=debut)
+    acc_clos = AccompagnementFactory(
+        assure=assure,
+        referent=p.alice,
+        date_debut=datetime.date(2024, 1, 8),
+        date_fin=datetime.date(2024, 6, 3),
+        issue="OBJECTIFS_ATTEINTS",
+    )
+    objectif = ObjectifFactory(accompagnement=acc)
+    action = ActionFactory(accompagnement=acc, objectif=objectif)
+    orientation = acc.orientations.create(
+        assure=assure, date=debut, partenaire="CPAM", motif="Droits", auteur=p.alice
+    )
+    LieuAccueilFactory(code="LA-MTB", unite=p.unite, commune=Commune.objects.get(code="82121"))
+    if observatoire_calcule:
+        observatoire.calculer(p.organisme, observatoire.Parametres(annee=2025))
+    rapport = rapports.construire(p.organisme, 2025)
+    edition = RapportAnnuel.objects.create(
+        organisme=p.organisme,
+        annee=2025,
+        demande_par=p.paula,
+        role_vue=Role.PILOTAGE,
+        statut=StatutRapport.PRET,
+        etape="Prêt",
+        donnees=rapports.serialiser(rapport),
+        html="<p>Rapport</p>",
+        pdf=b"%PDF-1.4 rapport de test",
+    )
+    journal_import = Import.objects.create(type="assures", nom_fichier="a.csv", auteur=p.chloe)
+    arguments = {
+        "activation": ["MQ", "jeton-invalide"],
+        "imports:suivi": [journal_import.pk],
+        "imports:progression": [journal_import.pk],
+        "dossiers:signalement": [signalement.pk],
+        "dossiers:dossier": [assure.pk],
+        "dossiers:assure_modifier": [assure.pk],
+        "dossiers:historique": [assure.pk],
+        "dossiers:entretien_rapide": [assure.pk],
+        "dossiers:accompagnement_ouvrir": [assure.pk],
+        "dossiers:accompagnement": [acc.pk],
+        "dossiers:accompagnement_rouvrir": [acc_clos.pk],
+        "dossiers:action_basculer": [acc.pk, action.pk],
+        "dossiers:objectif_basculer": [acc.pk, objectif.pk],
+        "dossiers:orientation_reponse": [acc.pk, orientation.pk],
+        "territoire:couche_observatoire": ["accessibilite"],
+        "territoire:carte_observatoire": ["accessibilite"],
+        "statistiques:export_csv": ["missions"],
+        "statistiques:textes_rapport": [2025],
+        "statistiques:rapport": [edition.pk],
+        "statistiques:rapport_fichier": [edition.pk, "pdf"],
+        "statistiques:rapport_csv": [edition.pk, "region", "missions"],
+    }
+    return Monde(
+        p=p,
+        identites=identites,
+        assure=assure,
+        signalement=signalement,
+        acc=acc,
+        acc_clos=acc_clos,
+        edition=edition,
+        journal_import=journal_import,
+        arguments=arguments,
+    )
