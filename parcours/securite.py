@@ -7,12 +7,15 @@
   hold up).
 - `RefusNulMiddleware`: a NUL byte in a parameter is refused with a 400 before any view (no
   form needs one; PostgreSQL rejects it deep in a query).
+- `AjoutSeul`: journals that are written, never changed nor deleted (access log, accounts'
+  audit trail).
 - `FiltreRapportErreur`: an error report never carries the request's data nor the frames'
   variables (they may hold a NIR, a name, a note).
 """
 
 import time
 
+from django.db import models
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.views.debug import SafeExceptionReporterFilter
@@ -78,3 +81,32 @@ class FiltreRapportErreur(SafeExceptionReporterFilter):
 
     def get_traceback_frame_variables(self, request, tb_frame):
         return [(nom, self.cleansed_substitute) for nom in tb_frame.f_locals]
+
+
+class JournalNonModifiable(RuntimeError):
+    """An append-only journal was asked to change or forget a line."""
+
+
+class AjoutSeulQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise JournalNonModifiable("ce journal ne se modifie pas")
+
+    def delete(self):
+        raise JournalNonModifiable("ce journal ne s'efface pas")
+
+
+class AjoutSeul(models.Model):
+    """An append-only journal: lines are added, never changed nor deleted (DESIGN §1)."""
+
+    objects = AjoutSeulQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise JournalNonModifiable("ce journal ne se modifie pas")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise JournalNonModifiable("ce journal ne s'efface pas")

@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from parcours.dossiers.actions import router
+from parcours.dossiers.actions import CHAMPS_IDENTITE, router
 from parcours.dossiers.enums import (
     IssueAccompagnement,
     ModeEntretien,
@@ -239,17 +239,7 @@ class _AvecDates(Importeur):
 class AssuresImporteur(_AvecDates):
     nom = "assures"
     libelle = "Assurés (historique)"
-    colonnes = (
-        "nir",
-        "nom",
-        "prenom",
-        "date_naissance",
-        "sexe",
-        "commune",
-        "adresse",
-        "telephone",
-        "email",
-    )
+    colonnes = CHAMPS_IDENTITE
     cle = "nir"
     modele = Assure
     champs = (

@@ -9,13 +9,14 @@ How a file of a million rows goes in without holding the database, nor the memor
 1. The file is read as a stream and checked chunk by chunk (`TAILLE_MORCEAU` rows): each chunk
    looks up only the keys it mentions, in a few queries. Checked rows go to a staging file
    (`attente.Attente`), never to the database; duplicate keys are found there.
-2. If the whole file is good, its rows are moved in `TAILLE_LOT` at a time. On SQLite, which has
-   one writer at a time, each batch is its own short transaction, so that the users' saves wait
-   a few milliseconds, not the length of the import; if a batch fails (a concurrent import wrote
-   the same keys, the process is killed), the batches already written are undone from the
-   staging file, which keeps the values the modified rows had (`annuler`, and
-   `reprendre_imports_interrompus` after a crash). On PostgreSQL the batches share one
-   transaction: the database makes the import atomic and other users are not held up by it.
+2. If the whole file is good, its rows are moved in by batches. On SQLite, which has one writer
+   at a time, each batch is its own short transaction, sized to hold the database about
+   `DUREE_LOT` seconds, so that the users' saves wait that long at most, not the length of the
+   import; if a batch fails (a concurrent import wrote the same keys, the process is killed),
+   the batches already written are undone from the staging file, which keeps the values the
+   modified rows had (`annuler`, and `reprendre_imports_interrompus` after a crash). On
+   PostgreSQL the batches share one transaction: the database makes the import atomic and other
+   users are not held up by it.
 3. Every created or modified row gets a row in its model's change history, written in bulk by
    one INSERT … SELECT per batch, naming the agent who imported and the import (DESIGN §1: the
    author of every change).

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from parcours.lib.texte import LONGUEUR_ADRESSE, LONGUEUR_TEXTE
 from parcours.organisation.enums import ROLES_D_UNITE, Role, TypeEvenementCompte
+from parcours.securite import AjoutSeul
 from parcours.territoire.models import Commune, Departement, Region
 
 
@@ -250,19 +251,7 @@ class Secteur(models.Model):
         return self.nom
 
 
-class EvenementCompteError(RuntimeError):
-    """The accounts' audit trail is append-only."""
-
-
-class EvenementCompteQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise EvenementCompteError("le journal des comptes ne se modifie pas")
-
-    def delete(self):
-        raise EvenementCompteError("le journal des comptes ne s'efface pas")
-
-
-class EvenementCompte(models.Model):
+class EvenementCompte(AjoutSeul):
     """The accounts' audit trail: creation of an account that reads dossiers, changes of its
     role or unit, activation links sent, passwords chosen, deactivation. Append-only; the
     managers of the organisme read it (an administrator cannot quietly make a reader of
@@ -295,8 +284,6 @@ class EvenementCompte(models.Model):
     apres = models.CharField("après", max_length=200, blank=True)
     origine = models.CharField("par", max_length=100, blank=True)
 
-    objects = EvenementCompteQuerySet.as_manager()
-
     class Meta:
         verbose_name = "événement de compte"
         verbose_name_plural = "journal des comptes"
@@ -305,11 +292,3 @@ class EvenementCompte(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} — {self.agent} — {self.date:%d/%m/%Y %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise EvenementCompteError("le journal des comptes ne se modifie pas")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise EvenementCompteError("le journal des comptes ne s'efface pas")

@@ -281,7 +281,10 @@ def rapport_fichier(request, pk: int, format: str):
         contenu = bytes(RapportAnnuel.objects.values_list("pdf", flat=True).get(pk=pk))
         return _fichier(contenu, "application/pdf", f"{nom}.pdf", en_ligne=True)
     if format == "html":
-        return HttpResponse(edition.html)
+        reponse = HttpResponse(edition.html)
+        # The report's HTML is made for the PDF, its styles inline; still no script at all.
+        reponse._csp_update = {"style-src": ["'unsafe-inline'"]}
+        return reponse
     if format == "json":
         reponse = JsonResponse(edition.donnees["json"], json_dumps_params={"ensure_ascii": False})
         reponse["Content-Disposition"] = f'attachment; filename="{nom}.json"'

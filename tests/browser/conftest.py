@@ -38,8 +38,16 @@ def navigateur():
 
 @pytest.fixture
 def page(navigateur):
+    """A page whose Content-Security-Policy violations fail the test: every page of the product
+    must work without inline script or style (issue 10, point 12)."""
     contexte = navigateur.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
     page = contexte.new_page()
     page.set_default_timeout(15000)
+    violations = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield page
     contexte.close()
+    assert not violations, violations

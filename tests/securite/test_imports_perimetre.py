@@ -257,19 +257,25 @@ def test_imported_signalements_stay_in_the_managers_unit(p, chloe_personne):
 # Point 3: every imported change is audited, in bulk ----------------------------------------
 
 
-def test_imported_records_have_history_rows_naming_the_agent_and_the_import(p, chloe_personne):
+def test_imported_records_have_history_rows_naming_the_agent_and_the_import(
+    client, p, chloe_personne
+):
     contenu = _csv(
         ACCOMPAGNEMENTS,
         *(f"A-H{n};{chloe_personne.nir};PDP;2025-03-10;;;alice;{p.unite.code}" for n in range(3)),
     )
     assert importer("accompagnements", contenu, acting_user=p.chloe).accepte
     journal = Import.objects.latest("pk")
+    client.force_login(p.chloe)
     historiques = Accompagnement.history.filter(ref__startswith="A-H")
     assert historiques.count() == 3
     for h in historiques:
         assert h.history_type == "+"
         assert h.history_user_id == p.chloe.pk
         assert h.history_change_reason == f"import n° {journal.pk} (accompagnements)"
+    # The manager reads them on the dossier's history page.
+    page = client.get(reverse("dossiers:historique", args=[chloe_personne.pk]))
+    assert f"import n° {journal.pk} (accompagnements)" in page.content.decode()
     # A change: one more row per changed record, of type « ~ ».
     contenu = contenu.replace(b"2025-03-10", b"2025-03-11")
     assert importer("accompagnements", contenu, acting_user=p.chloe).accepte

@@ -3,21 +3,13 @@ from django.db import models
 
 from parcours.dossiers.enums import PartieDossier
 from parcours.dossiers.models.assures import Assure
+from parcours.securite import AjoutSeul, JournalNonModifiable
+
+# The access log is append-only (kept for the callers that name its error).
+JournalAccesError = JournalNonModifiable
 
 
-class JournalAccesError(RuntimeError):
-    """The access log is append-only."""
-
-
-class JournalAccesQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise JournalAccesError("le journal des accès ne se modifie pas")
-
-    def delete(self):
-        raise JournalAccesError("le journal des accès ne s'efface pas")
-
-
-class JournalAcces(models.Model):
+class JournalAcces(AjoutSeul):
     """Every read of a dossier: who, when, which dossier, which part. Append-only."""
 
     agent = models.ForeignKey(
@@ -41,8 +33,6 @@ class JournalAcces(models.Model):
         verbose_name="unité de l'agent",
     )
 
-    objects = JournalAccesQuerySet.as_manager()
-
     class Meta:
         verbose_name = "consultation de dossier"
         verbose_name_plural = "journal des consultations"
@@ -54,11 +44,3 @@ class JournalAcces(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent} — {self.get_partie_display()} — {self.date:%d/%m/%Y %H:%M}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise JournalAccesError("le journal des accès ne se modifie pas")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise JournalAccesError("le journal des accès ne s'efface pas")

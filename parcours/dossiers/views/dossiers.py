@@ -11,7 +11,15 @@ from django.utils import timezone
 from parcours.dossiers import actions, perms
 from parcours.dossiers.enums import PartieDossier
 from parcours.dossiers.forms import AssureForm, EntretienForm, RechercheForm
-from parcours.dossiers.models import Accompagnement, Entretien, JournalAcces
+from parcours.dossiers.models import (
+    Accompagnement,
+    Action,
+    Entretien,
+    JournalAcces,
+    Objectif,
+    Orientation,
+    Signalement,
+)
 from parcours.dossiers.recherche import rechercher
 from parcours.formulaires import rafraichir_version, reporter_erreurs
 from parcours.lib.telephone import formater_telephone
@@ -178,14 +186,41 @@ def historique(request, pk: int):
         raise PermissionDenied
     assure = perms.get_assure_for_user(user, pk, PartieDossier.HISTORIQUE)
     versions = []
+    accompagnements = list(
+        Accompagnement.objects.filter(assure_id=assure.pk).values_list("pk", flat=True)
+    )
     for modele, titre, enregistrements in (
         ("assure", "Identité et situation", assure.history.select_related("history_user")),
+        (
+            "signalement",
+            "Signalement",
+            Signalement.history.filter(assure_id=assure.pk).select_related("history_user"),
+        ),
         (
             "accompagnement",
             "Accompagnement",
             Accompagnement.history.filter(assure_id=assure.pk).select_related(
                 "history_user", "mission"
             ),
+        ),
+        (
+            "objectif",
+            "Objectif du plan d'aide",
+            Objectif.history.filter(accompagnement_id__in=accompagnements).select_related(
+                "history_user"
+            ),
+        ),
+        (
+            "action",
+            "Action du plan d'aide",
+            Action.history.filter(accompagnement_id__in=accompagnements).select_related(
+                "history_user"
+            ),
+        ),
+        (
+            "orientation",
+            "Orientation",
+            Orientation.history.filter(assure_id=assure.pk).select_related("history_user"),
         ),
         (
             "entretien",
@@ -209,6 +244,7 @@ def historique(request, pk: int):
                     "titre": titre,
                     "type": h.get_history_type_display(),
                     "auteur": h.history_user,
+                    "origine": h.history_change_reason or "",
                     "changements": changements,
                     "modele": modele,
                 }
