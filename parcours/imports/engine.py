@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, ClassVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connections, models, router, transaction
 from django.utils import timezone
@@ -191,7 +191,7 @@ class Colonne:
         elif genre == "BooleanField":
             self.depuis_attente = bool  # SQLite keeps 0 or 1
         elif genre in ("DecimalField", "JSONField", "UUIDField", "TimeField"):
-            raise NotImplementedError(f"champ {genre} non pris en charge par les imports")
+            raise ImproperlyConfigured(f"champ {genre} non pris en charge par les imports")
 
 
 def _iso(valeur: date | datetime) -> str:
