@@ -55,19 +55,18 @@ def evenements_de_changement(
     apres: tuple[str, int | None],
     auteur_id: int | None,
     origine: str,
+    noms: dict[int, str] | None = None,
 ) -> list[EvenementCompte]:
     """The audit lines for an account created (`avant` None) or changed: (role, unit) pairs.
 
     Only accounts that read dossiers, or stop or start reading them, are audited: that is what
-    an administrator could abuse."""
+    an administrator could abuse. `noms` (unit id → name) spares a query per account when many
+    are audited at once."""
     role_apres, unite_apres = apres
     role_avant, unite_avant = avant or (None, None)
     lit_avant, lit_apres = role_avant in ROLES_DOSSIERS, role_apres in ROLES_DOSSIERS
-    noms = dict(
-        Unite.objects.filter(pk__in={u for u in (unite_avant, unite_apres) if u}).values_list(
-            "pk", "nom"
-        )
-    )
+    if noms is None:
+        noms = noms_des_unites({unite_avant, unite_apres})
     commun = {"agent_id": agent_id, "organisme_id": organisme_id, "auteur_id": auteur_id}
     commun["origine"] = origine[:100]
     evenements = []
@@ -100,6 +99,10 @@ def evenements_de_changement(
             )
         )
     return evenements
+
+
+def noms_des_unites(ids: Iterable[int | None]) -> dict[int, str]:
+    return dict(Unite.objects.filter(pk__in={u for u in ids if u}).values_list("pk", "nom"))
 
 
 def journaliser_evenements(evenements: Iterable[EvenementCompte]) -> None:

@@ -15,7 +15,11 @@ from django.db import connections, router
 from parcours.imports.attente import MODIFIEE, NOUVELLE
 from parcours.imports.engine import Erreurs, Importeur, Lot, enregistrer, raison_historique
 from parcours.lib.csvlecture import lire_decimal
-from parcours.organisation.actions import evenements_de_changement, journaliser_evenements
+from parcours.organisation.actions import (
+    evenements_de_changement,
+    journaliser_evenements,
+    noms_des_unites,
+)
 from parcours.organisation.enums import ROLES_D_UNITE, Role
 from parcours.organisation.models import Agent, EvenementCompte, LieuAccueil, Organisme, Unite
 from parcours.territoire.models import Commune, Departement, Region
@@ -257,6 +261,10 @@ class AgentsImporteur(_DeLOrganisme):
         rang_unite = self.champs.index("unite_id")
         origine = raison_historique(self.journal)
         auteur = self.journal.auteur_id
+        noms = noms_des_unites(
+            {ligne["valeurs"]["unite_id"] for ligne in lot.lignes}
+            | {ligne["avant"][rang_unite] for ligne in lot.lignes}
+        )
         evenements = []
         for ligne in lot.lignes:
             valeurs = ligne["valeurs"]
@@ -275,6 +283,7 @@ class AgentsImporteur(_DeLOrganisme):
                 apres=(valeurs["role"], valeurs["unite_id"]),
                 auteur_id=auteur,
                 origine=origine,
+                noms=noms,
             )
         journaliser_evenements(evenements)
 

@@ -393,3 +393,16 @@ def test_an_administrator_imports_only_their_organismes_records(p):
     assert Unite.objects.get(code="U-AILLEURS").organisme.code == "AUTRE"
     lieu.refresh_from_db()
     assert lieu.unite == autre
+
+
+def test_the_accounts_audit_of_an_agents_import_does_not_query_per_agent(p):
+    def requetes(n: int, prefixe: str) -> int:
+        contenu = _csv(
+            "matricule;nom;prenom;role;unite;email",
+            *(f"{prefixe}{k};Nom;Prénom;ass;{p.unite.code};" for k in range(n)),
+        )
+        with CaptureQueriesContext(connection) as capture:
+            assert importer("agents", contenu, acting_user=p.adele).accepte
+        return len(capture)
+
+    assert requetes(3, "peu-") == requetes(40, "beaucoup-")
