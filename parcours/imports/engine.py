@@ -410,7 +410,7 @@ def lire_par_cles(
     """Rows (cle, *colonnes) whose `cle` is among `cles`, as the database returns them.
 
     Plain SQL per batch, without the ORM's per-value work: a big first import looks up hundreds
-    of thousands of keys. PostgreSQL gets one array parameter (`= ANY`), the others an IN list.
+    of thousands of keys, each batch with one parameter (`condition_dans`).
     Meant for text and integer columns, which come back unconverted.
     """
     connexion = connections[router.db_for_read(modele)]
