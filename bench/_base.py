@@ -25,4 +25,14 @@ def preparer_base(prefixe: str) -> str:
                 curseur.execute(f"CREATE DATABASE {nom}")
         call_command("flush", "--noinput", verbosity=0)
     call_command("migrate", verbosity=0)
+    # A flush empties what the data migrations wrote (the missions' referential): put it back.
+    import importlib
+
+    from parcours.dossiers.models import Mission
+
+    defaut = importlib.import_module("parcours.dossiers.migrations.0002_missions_par_defaut")
+    for code, libelle, axe, ordre in defaut.MISSIONS:
+        Mission.objects.get_or_create(
+            code=code, defaults={"libelle": libelle, "axe": axe, "ordre": ordre}
+        )
     return dossier

@@ -25,7 +25,6 @@ missing). No time limit fails.
 """
 
 import argparse
-import importlib
 import random
 import sys
 import time
@@ -507,19 +506,12 @@ def main() -> None:
     dossier = Path(preparer_base("parcours-bench-rapport-"))
     from django.db import connection
 
-    from parcours.dossiers.models import Mission
     from parcours.organisation.models import Organisme, Unite
     from parcours.statistiques.indicateurs import Perimetre, calculer
     from parcours.statistiques.rapport import construire
     from parcours.territoire.chargement import charger_geographie
     from parcours.territoire.models import Departement, Region
 
-    # A flush empties the missions a data migration wrote.
-    defaut = importlib.import_module("parcours.dossiers.migrations.0002_missions_par_defaut")
-    for code, libelle, axe, ordre in defaut.MISSIONS:
-        Mission.objects.get_or_create(
-            code=code, defaults={"libelle": libelle, "axe": axe, "ordre": ordre}
-        )
     debut = time.perf_counter()
     charger_geographie(region=None if "national" in cas else "76")
     print(
