@@ -33,3 +33,32 @@ def test_display_and_mobiles():
     assert formater_telephone("+33612345678") == "06 12 34 56 78"
     assert formater_telephone("texte ancien") == "texte ancien"
     assert est_mobile("+33612345678") and not est_mobile("+33563123456")
+
+
+@pytest.mark.parametrize(
+    "texte",
+    [
+        "06 12 34 56 78",
+        "0612345678",
+        "06-12-34-56-78",
+        "+33612345678",
+        "+33 6 12 34 56 78",
+        "0033 6 12 34 56 78",
+        "01 00 00 00 00",
+        "08 00 12 34 56",
+        "09 12 34 56 78",
+        "07 00 00 00 00",
+        "05 99 99 99 99",
+    ],
+)
+def test_the_fast_path_for_french_numbers_agrees_with_libphonenumber(texte):
+    """French numbers skip the full parser: the answer is the parser's."""
+    import phonenumbers
+
+    numero = phonenumbers.parse(texte, "FR")
+    if phonenumbers.is_valid_number(numero):
+        attendu = phonenumbers.format_number(numero, phonenumbers.PhoneNumberFormat.E164)
+        assert normaliser_telephone(texte) == attendu
+    else:
+        with pytest.raises(TelephoneInvalide):
+            normaliser_telephone(texte)
