@@ -1,7 +1,7 @@
 """Outgoing e-mail (DESIGN §6): Django's e-mail with French templates, text and HTML, in the
 service's identity. SMTP in production (`PARCOURS_SMTP_HOTE`); without it — the demo, a
 development machine — messages are written as files under `var/courriels/`, which the
-administrator reads in the product (`views.courriels`).
+administrator of the demo reads in the product (`views.courriels`).
 
 A message's templates are `messagerie/courriels/<modele>.txt` (first line: the subject) and
 `<modele>.html`; both receive `contexte` and `service` (the sender's identity).
@@ -42,7 +42,11 @@ def envoyer_courriel(
 
 
 def dossier_courriels() -> Path | None:
-    """Where the file backend writes, if it is the one in use."""
+    """Where the file backend writes, when the product may show it: in the demo only. Messages
+    hold activation links; on a real instance without SMTP, an administrator reading them could
+    choose another agent's password (only the operator, on the server, reads those files)."""
+    if not settings.DEMO:
+        return None
     if settings.EMAIL_BACKEND != "django.core.mail.backends.filebased.EmailBackend":
         return None
     return Path(settings.EMAIL_FILE_PATH)

@@ -74,6 +74,7 @@ def test_a_message_arrives_over_smtp_with_text_html_and_attachment(serveur_smtp,
 def test_the_demo_writes_files_the_administrator_reads(client, settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path)
+    settings.DEMO = True
     p = creer_personas()
     envoyer_courriel(
         a="alice@exemple.invalid",
@@ -90,3 +91,21 @@ def test_the_demo_writes_files_the_administrator_reads(client, settings, tmp_pat
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     client.force_login(p.adele)
     assert client.get(reverse("courriels")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_outside_the_demo_no_administrator_reads_the_activation_links(client, settings, tmp_path):
+    """A real instance without SMTP writes files too: the product never shows them (they carry
+    activation links, with which an administrator could choose another agent's password)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    settings.DEMO = False
+    p = creer_personas()
+    envoyer_courriel(
+        a="alice@exemple.invalid",
+        modele="activation",
+        contexte={"agent": p.alice, "lien": "http://x/lien-secret", "heures": 72},
+    )
+    client.force_login(p.adele)
+    assert client.get(reverse("courriels")).status_code == 404
+    assert "Courriels envoyés" not in client.get(reverse("accueil")).content.decode()
