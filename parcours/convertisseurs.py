@@ -20,16 +20,10 @@ class Identifiant:
         return str(valeur)
 
 
-class Annee:
+class Annee(Identifiant):
     """A plausible year of activity: 1990 to 2099."""
 
     regex = "(?:199[0-9]|20[0-9][0-9])"
-
-    def to_python(self, valeur: str) -> int:
-        return int(valeur)
-
-    def to_url(self, valeur: int) -> str:
-        return str(valeur)
 
 
 register_converter(Identifiant, "id")

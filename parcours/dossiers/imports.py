@@ -44,6 +44,7 @@ from parcours.imports.engine import (
     condition_dans,
     enregistrer,
     lire_par_cles,
+    par_lots,
 )
 from parcours.lib.csvlecture import lire_booleen, lire_date
 from parcours.lib.dates import probleme_date_activite, probleme_date_naissance
@@ -63,10 +64,8 @@ MODES = frozenset(ModeEntretien.values)
 SOURCES = frozenset(SourceSignalement.values)
 
 
-def _par_lots(cles: Iterable[str]) -> Iterable[list[str]]:
-    cles = list(cles)
-    for debut in range(0, len(cles), LOT):
-        yield cles[debut : debut + LOT]
+def _par_lots(cles: Iterable) -> Iterable[list]:
+    return par_lots(list(cles), LOT)
 
 
 def _en_date(valeur: date | str | None) -> date | None:

@@ -99,9 +99,8 @@ class Insertion:
         "UUIDField",
     }
 
-    def __init__(self, modele: type[models.Model], constantes: dict[str, Any] | None = None):
+    def __init__(self, modele: type[models.Model]):
         self.modele = modele
-        self.constantes = constantes or {}
         self.champs = [
             f
             for f in modele._meta.concrete_fields
@@ -133,9 +132,6 @@ class Insertion:
             conv = self._convertisseur(f)
             if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
                 colonnes.append((None, conv(maintenant) if conv else maintenant, None))
-            elif f.attname in self.constantes:
-                constante = self.constantes[f.attname]
-                colonnes.append((None, conv(constante) if conv else constante, None))
             else:
                 # As a save would: the field's default, else "" or NULL as the field allows.
                 defaut = f.get_default()
