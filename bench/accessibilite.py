@@ -114,7 +114,7 @@ def parts(minutes: np.ndarray, population: np.ndarray) -> dict[str, float]:
 
 
 def par_arbre(mairies: np.ndarray, lieux: np.ndarray, population: np.ndarray):
-    from parcours.territoire.accessibilite import minutes_estimees, plus_proches
+    from parcours.observatoire.accessibilite import minutes_estimees, plus_proches
 
     indices, d_km = plus_proches(mairies, lieux)
     minutes = minutes_estimees(d_km, K, V)
@@ -147,8 +147,8 @@ def main() -> None:
     preparer_base("parcours-bench-accessibilite-")
     from django.db import connection
 
+    from parcours.observatoire.accessibilite import EstimateurDistance, calculer_accessibilite
     from parcours.organisation.models import LieuAccueil
-    from parcours.territoire.accessibilite import EstimateurDistance, calculer_accessibilite
     from parcours.territoire.chargement import charger_geographie
     from parcours.territoire.models import Commune
 

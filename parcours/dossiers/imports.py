@@ -116,6 +116,11 @@ def _permis(unite_id: int | None, ids: set[int]) -> set[int]:
 
 
 class _AvecDates(Importeur):
+    # The history of dossiers is a unit manager's, for their unit only (the administrator reads
+    # no dossier, so writes none either; a whole Carsat's migration goes through the operator's
+    # `importer` command).
+    roles = (Role.CADRE,)
+    journal_par = "unite"
     """Helpers shared by the history kinds, and the scope of a restricted import."""
 
     donnees_personnelles = True

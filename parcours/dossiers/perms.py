@@ -25,37 +25,34 @@ from parcours.dossiers.models import (
     Signalement,
 )
 from parcours.organisation.enums import Role
+from parcours.organisation.perms import role_de
 
 ROLES_DOSSIERS = (Role.ASS, Role.CSAM, Role.CADRE)
 
 
-def _role(user) -> str | None:
-    return getattr(user, "role", None) if user.is_authenticated else None
-
-
 def can_view_dossiers(user) -> bool:
-    return _role(user) in ROLES_DOSSIERS and user.unite_id is not None
+    return role_de(user) in ROLES_DOSSIERS and user.unite_id is not None
 
 
 def can_read_accompagnements(user) -> bool:
     """The content of accompaniments (plan, outcomes, orientations): not the CSAM."""
-    return _role(user) in (Role.ASS, Role.CADRE) and user.unite_id is not None
+    return role_de(user) in (Role.ASS, Role.CADRE) and user.unite_id is not None
 
 
 def can_read_notes(user, entretien: Entretien) -> bool:
     """Interview notes: only the `ass` and `cadre` of the interview's unit."""
-    return _role(user) in (Role.ASS, Role.CADRE) and entretien.unite_id == user.unite_id
+    return role_de(user) in (Role.ASS, Role.CADRE) and entretien.unite_id == user.unite_id
 
 
 def can_create_signalement(user) -> bool:
-    return _role(user) in (Role.CSAM, Role.ASS, Role.CADRE, Role.PARTENAIRE)
+    return role_de(user) in (Role.CSAM, Role.ASS, Role.CADRE, Role.PARTENAIRE)
 
 
 def can_triage(user, signalement: Signalement) -> bool:
     """The unit's manager, or the social worker the signalement was routed to."""
     if signalement.statut != StatutSignalement.A_TRAITER:
         return False
-    role = _role(user)
+    role = role_de(user)
     if role == Role.CADRE:
         return signalement.unite_id == user.unite_id
     if role == Role.ASS:
@@ -68,7 +65,7 @@ def can_open_accompagnement(user, assure: Assure) -> bool:
 
 
 def can_write_accompagnement(user, accompagnement: Accompagnement) -> bool:
-    role = _role(user)
+    role = role_de(user)
     if accompagnement.unite_id != user.unite_id:
         return False
     if role == Role.CADRE:
@@ -85,11 +82,11 @@ def can_edit_identite(user, assure: Assure) -> bool:
 
 
 def can_read_journal(user) -> bool:
-    return _role(user) == Role.CADRE and user.unite_id is not None
+    return role_de(user) == Role.CADRE and user.unite_id is not None
 
 
 def can_read_historique(user) -> bool:
-    return _role(user) == Role.CADRE and user.unite_id is not None
+    return role_de(user) == Role.CADRE and user.unite_id is not None
 
 
 def assures_suivis_par(unite_id: int) -> QuerySet[Assure]:
@@ -115,7 +112,7 @@ def accompagnements_visible_to(user) -> QuerySet[Accompagnement]:
 
 
 def signalements_visible_to(user) -> QuerySet[Signalement]:
-    role = _role(user)
+    role = role_de(user)
     if role == Role.PARTENAIRE:
         return Signalement.objects.filter(emetteur_id=user.pk)
     if role in ROLES_DOSSIERS and user.unite_id is not None:

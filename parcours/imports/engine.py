@@ -258,6 +258,11 @@ class Importeur(ABC):
     donnees_personnelles: ClassVar[bool] = False
     # False: the whole file is checked as one chunk (small files whose rows check each other).
     par_morceaux: ClassVar[bool] = True
+    # Who may run it from the upload page: role codes (the user model's `role`; the operator's
+    # `importer` command runs every kind). The journal shows an import of this kind to those
+    # of its author's unit (« unite ») or organisme (« organisme »).
+    roles: ClassVar[tuple[str, ...]] = ()
+    journal_par: ClassVar[str] = "organisme"
 
     def __init__(self, *, acting_user=None, restreint: bool = False):
         self.acting_user = acting_user

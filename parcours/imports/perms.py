@@ -1,26 +1,21 @@
-"""Who may import which kind of file, and within which scope."""
+"""Who may import which kind of file, and within which scope.
+
+Each importer declares the roles that may run it (`Importeur.roles`) and who follows its
+imports in the journal (`Importeur.journal_par`); this layer knows the actor only through the
+user model's attributes (`role`, `unite_id`, `organisme_id`, `administre`,
+`administre_l_instance`), not through the organisation's list of roles.
+"""
+
+from django.db.models import Q, QuerySet
 
 from parcours.imports.engine import REGISTRE
 from parcours.imports.models import Import
-from parcours.organisation.enums import Role
-
-HISTORIQUE = ("assures", "accompagnements", "entretiens", "signalements")
-# Kinds each role may import from the page. Organisation files are configuration: the
-# administrator's. The history of dossiers is a unit manager's, for their unit only (the
-# administrator reads no dossier, so writes none either; a whole Carsat's migration goes through
-# the operator's `importer` command). The fragility counts feed the observatory, which regional
-# steering (pilotage) runs.
-TYPES_PAR_ROLE: dict[str, tuple[str, ...]] = {
-    Role.ADMIN: ("organismes", "unites", "lieux_accueil", "agents", "fragilite"),
-    Role.CADRE: HISTORIQUE,
-    Role.PILOTAGE: ("fragilite",),
-}
 
 
 def types_importables(user) -> list[str]:
     if not user.is_authenticated:
         return []
-    return [t for t in TYPES_PAR_ROLE.get(user.role, ()) if t in REGISTRE]
+    return [nom for nom, importeur in REGISTRE.items() if user.role in importeur.roles]
 
 
 def can_import_any(user) -> bool:
@@ -34,23 +29,27 @@ def can_import(user, type_: str) -> bool:
 def import_restreint(user) -> bool:
     """A page import writes within its author's scope (their unit, their organisme); only an
     administrator attached to no organisme administers the whole instance."""
-    return not (user.role == Role.ADMIN and user.organisme_id is None)
+    return not getattr(user, "administre_l_instance", False)
 
 
-def imports_visible_to(user):
-    """The import journal a user may read: their organisme's imports of the kinds they import
-    (a unit manager: their unit's)."""
+def imports_visible_to(user) -> QuerySet[Import]:
+    """The import journal a user may read: the imports of the kinds they import, by their unit
+    or their organisme as each kind says (every organisme's for an instance administrator)."""
     types = types_importables(user)
-    qs = Import.objects.filter(type__in=types)
-    if user.role == Role.CADRE:
-        return qs.filter(auteur__unite_id=user.unite_id)
-    if user.organisme_id is not None:
-        return qs.filter(auteur__organisme_id=user.organisme_id)
-    if user.role == Role.ADMIN:
-        return qs
-    return qs.none()
+    par_unite = [t for t in types if REGISTRE[t].journal_par == "unite"]
+    par_organisme = [t for t in types if t not in par_unite]
+    condition = Q()
+    if par_unite and user.unite_id is not None:
+        condition |= Q(type__in=par_unite, auteur__unite_id=user.unite_id)
+    if par_organisme and user.organisme_id is not None:
+        condition |= Q(type__in=par_organisme, auteur__organisme_id=user.organisme_id)
+    elif par_organisme and getattr(user, "administre_l_instance", False):
+        condition |= Q(type__in=par_organisme)
+    if not condition:
+        return Import.objects.none()
+    return Import.objects.filter(condition)
 
 
 def suit_tous_les_imports(user) -> bool:
     """The administrator follows every import they may see, not only their own."""
-    return user.role == Role.ADMIN
+    return getattr(user, "administre", False)

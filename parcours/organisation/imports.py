@@ -29,6 +29,7 @@ HORS_ORGANISME = "hors de votre organisme : vous n'administrez que le vôtre"
 
 
 class _DeLOrganisme(Importeur):
+    roles = (Role.ADMIN,)
     """The scope of a restricted import: the administrator's organisme."""
 
     def preparer(self) -> None:

@@ -217,6 +217,17 @@ class Agent(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.prenom
 
+    # What the lower layers (imports) ask of an account, instead of knowing the roles.
+    @property
+    def administre(self) -> bool:
+        """The functional administrator: referentials, accounts, imports of configuration."""
+        return self.role == Role.ADMIN
+
+    @property
+    def administre_l_instance(self) -> bool:
+        """An administrator attached to no organisme administers every organisme."""
+        return self.administre and self.organisme_id is None
+
     @property
     def is_staff(self) -> bool:
         """Only the functional administrator uses the administration screens."""

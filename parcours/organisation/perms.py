@@ -6,22 +6,26 @@ from parcours.organisation.enums import Role
 from parcours.organisation.models import Agent, LieuAccueil
 
 
-def _role(user) -> str | None:
-    return getattr(user, "role", None) if user.is_authenticated else None
+def role_de(user) -> Role | None:
+    """The role of a signed-in user (None for an anonymous visitor): every permission predicate
+    of every app starts from it."""
+    if not user.is_authenticated or not user.role:
+        return None
+    return Role(user.role)
 
 
 def can_administer(user) -> bool:
     """The functional administrator: referentials, users, rights; never dossiers."""
-    return _role(user) == Role.ADMIN
+    return role_de(user) == Role.ADMIN
 
 
 def can_view_lieux_accueil(user) -> bool:
-    return _role(user) in (Role.ASS, Role.CSAM, Role.CADRE, Role.PILOTAGE, Role.ADMIN)
+    return role_de(user) in (Role.ASS, Role.CSAM, Role.CADRE, Role.PILOTAGE, Role.ADMIN)
 
 
 def can_view_equipe(user) -> bool:
     """A unit manager sees the agents of their unit."""
-    return _role(user) == Role.CADRE
+    return role_de(user) == Role.CADRE
 
 
 def lieux_accueil_visible_to(user) -> QuerySet[LieuAccueil]:
@@ -31,7 +35,7 @@ def lieux_accueil_visible_to(user) -> QuerySet[LieuAccueil]:
     qs = LieuAccueil.objects.all()
     if user.organisme_id is not None:
         qs = qs.filter(unite__organisme_id=user.organisme_id)
-    elif _role(user) != Role.ADMIN:
+    elif role_de(user) != Role.ADMIN:
         return LieuAccueil.objects.none()
     return qs
 
@@ -44,4 +48,4 @@ def equipe_visible_to(user) -> QuerySet[Agent]:
 
 def can_read_journal_comptes(user) -> bool:
     """The organisme's unit managers read who made which account a reader of dossiers."""
-    return _role(user) == Role.CADRE and user.organisme_id is not None
+    return role_de(user) == Role.CADRE and user.organisme_id is not None

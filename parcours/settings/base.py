@@ -71,12 +71,16 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "csp",
-    "parcours.territoire",
+    # Parcours, bottom layer first (docs/architecture.md): an app imports only those above it here.
     "parcours.messagerie",
-    "parcours.organisation",
     "parcours.imports",
+    "parcours.territoire",
+    "parcours.organisation",
     "parcours.dossiers",
+    "parcours.observatoire",
     "parcours.statistiques",
+    "parcours.accueil",
+    "parcours.demo",
 ]
 
 MIDDLEWARE = [
@@ -99,7 +103,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "parcours.urls"
+ROOT_URLCONF = "parcours.accueil.urls"
 WSGI_APPLICATION = "parcours.wsgi.application"
 
 TEMPLATES = [
@@ -112,7 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "parcours.organisation.context_processors.navigation",
+                "parcours.accueil.menu.navigation",
             ],
         },
     },

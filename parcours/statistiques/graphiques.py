@@ -4,24 +4,13 @@ Masked values (statistical secrecy) get no bar, only their « < 11 » or « secr
 """
 
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
+from parcours.lib.svg import svg, texte
 from parcours.statistiques.tableaux import Valeur
 
 COULEURS = ("#000091", "#e1000f", "#009081", "#a558a0", "#c3992a", "#666666")
-POLICE = "Marianne, Arial, sans-serif"
-
-
-def _svg(largeur: int, hauteur: int, titre: str, corps: list[str]) -> SafeString:
-    return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {largeur} {hauteur}" '
-        f'width="100%" role="img" aria-label="{escape(titre)}" '
-        f'font-family="{POLICE}" font-size="12"><title>{escape(titre)}</title>'
-        + "".join(corps)
-        + "</svg>"
-    )
 
 
 def barres(titre: str, elements: Sequence[tuple[str, Valeur]], largeur: int = 720) -> SafeString:
@@ -33,7 +22,7 @@ def barres(titre: str, elements: Sequence[tuple[str, Valeur]], largeur: int = 72
     for i, (libelle, valeur) in enumerate(elements):
         y = 10 + i * pas
         corps.append(
-            f'<text x="{marge - 8}" y="{y + 14}" text-anchor="end">{escape(libelle)}</text>'
+            f'<text x="{marge - 8}" y="{y + 14}" text-anchor="end">{texte(libelle)}</text>'
         )
         longueur = 0 if valeur.publie is None else place * valeur.publie / maximum
         if longueur:
@@ -42,9 +31,9 @@ def barres(titre: str, elements: Sequence[tuple[str, Valeur]], largeur: int = 72
                 f'fill="{COULEURS[i % len(COULEURS)]}"/>'
             )
         corps.append(
-            f'<text x="{marge + longueur + 6:.1f}" y="{y + 14}">{escape(valeur.texte)}</text>'
+            f'<text x="{marge + longueur + 6:.1f}" y="{y + 14}">{texte(valeur.texte)}</text>'
         )
-    return _svg(largeur, 20 + len(elements) * pas, titre, corps)
+    return svg(largeur, 20 + len(elements) * pas, titre, corps, font_size="12")
 
 
 def colonnes(titre: str, elements: Sequence[tuple[str, Valeur]], largeur: int = 640) -> SafeString:
@@ -64,12 +53,12 @@ def colonnes(titre: str, elements: Sequence[tuple[str, Valeur]], largeur: int = 
         milieu = x + pas / 2
         corps.append(
             f'<text x="{milieu:.1f}" y="{bas - h - 5:.1f}" text-anchor="middle" '
-            f'font-size="10">{escape(valeur.texte)}</text>'
+            f'font-size="10">{texte(valeur.texte)}</text>'
         )
         corps.append(
-            f'<text x="{milieu:.1f}" y="{bas + 16}" text-anchor="middle">{escape(libelle)}</text>'
+            f'<text x="{milieu:.1f}" y="{bas + 16}" text-anchor="middle">{texte(libelle)}</text>'
         )
-    return _svg(largeur, hauteur, titre, corps)
+    return svg(largeur, hauteur, titre, corps, font_size="12")
 
 
 def repartition(
@@ -92,5 +81,5 @@ def repartition(
             f'<rect x="0" y="{y - 11}" width="14" height="14" '
             f'fill="{COULEURS[i % len(COULEURS)]}"/>'
         )
-        corps.append(f'<text x="22" y="{y}">{escape(libelle)} : {escape(valeur.texte)}</text>')
-    return _svg(largeur, 40 + len(elements) * 22, titre, corps)
+        corps.append(f'<text x="22" y="{y}">{texte(libelle)} : {texte(valeur.texte)}</text>')
+    return svg(largeur, 40 + len(elements) * 22, titre, corps, font_size="12")

@@ -8,13 +8,11 @@ The figures here are exact; what a role may be shown is decided in `tableaux` (s
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 
-from django.db.models import Min, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from parcours.dossiers.enums import MODES_DE_VISU, Axe, ModeEntretien
-from parcours.dossiers.models import Accompagnement, Entretien, Mission
+from parcours.dossiers.models import Mission
 from parcours.organisation.models import LieuAccueil, Organisme, Unite
 from parcours.statistiques import requetes
 from parcours.territoire.models import Departement
@@ -238,21 +236,3 @@ def calculer(annee: int, perimetre: Perimetre, *, par_mois: bool = False) -> Bil
             mois[int(m) - 1] = n
         bilan.entretiens_par_mois = mois
     return bilan
-
-
-def derniere_annee_complete(annees: list[int]) -> int:
-    """The default year of a page among `annees_disponibles()`: the last full one (the report
-    of year N is published in N+1; a year under way would be compared with a whole one)."""
-    return annees[1] if len(annees) > 1 else annees[0]
-
-
-def annees_disponibles(aujourd_hui: date | None = None) -> list[int]:
-    """The years that can be asked for: from the first interview or accompaniment on record
-    to the current year, most recent first."""
-    aujourd_hui = aujourd_hui or timezone.localdate()
-    premieres = [
-        Entretien.objects.aggregate(d=Min("date"))["d"],
-        Accompagnement.objects.aggregate(d=Min("date_debut"))["d"],
-    ]
-    debut = min((d.year for d in premieres if d is not None), default=aujourd_hui.year)
-    return list(range(aujourd_hui.year, debut - 1, -1))

@@ -9,15 +9,12 @@ from django.http import Http404
 
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Unite
+from parcours.organisation.perms import role_de
 from parcours.statistiques.indicateurs import Perimetre
 
 
-def _role(user) -> str | None:
-    return getattr(user, "role", None) if user.is_authenticated else None
-
-
 def can_view_statistiques(user) -> bool:
-    role = _role(user)
+    role = role_de(user)
     if role == Role.CADRE:
         return user.unite_id is not None
     return role == Role.PILOTAGE and user.organisme_id is not None
@@ -25,12 +22,12 @@ def can_view_statistiques(user) -> bool:
 
 def can_manage_rapports(user) -> bool:
     """The annual report is the regional direction's: it generates it and writes its texts."""
-    return _role(user) == Role.PILOTAGE and user.organisme_id is not None
+    return role_de(user) == Role.PILOTAGE and user.organisme_id is not None
 
 
 def masquer(user) -> bool:
     """Statistical secrecy applies to every role but the unit manager's."""
-    return _role(user) != Role.CADRE
+    return role_de(user) != Role.CADRE
 
 
 def role_vue(user) -> str:
@@ -39,7 +36,7 @@ def role_vue(user) -> str:
 
 def perimetre_for(user, departement: str | None = None, unite: str | None = None) -> Perimetre:
     """The scope a user asks for, within what they may see; 404 outside it."""
-    if _role(user) == Role.CADRE:
+    if role_de(user) == Role.CADRE:
         u = Unite.objects.select_related("organisme", "departement").get(pk=user.unite_id)
         return Perimetre(u.organisme, u.departement, u)
     organisme = user.organisme

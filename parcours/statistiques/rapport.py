@@ -14,6 +14,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from parcours.observatoire import calculs
+from parcours.observatoire.accessibilite import ErreurRoutage
 from parcours.organisation.models import Organisme
 from parcours.statistiques import graphiques
 from parcours.statistiques.indicateurs import Perimetre, calculer
@@ -129,23 +131,18 @@ def ajouter_cartes(rapport: Rapport, organisme: Organisme) -> None:
     A territory the observatory cannot compute (no reception place, routing server down) keeps
     the pages with their explanation instead of the maps: the report is still produced.
     """
-    from parcours.territoire import observatoire
-    from parcours.territoire.accessibilite import ErreurRoutage
-
-    calcul = observatoire.dernier_calcul(organisme)
+    calcul = calculs.dernier_calcul(organisme)
     if calcul is None:
         try:
-            calcul = observatoire.calculer(
-                organisme, observatoire.Parametres(annee=observatoire.annee_par_defaut())
+            calcul = calculs.calculer(
+                organisme, calculs.Parametres(annee=calculs.annee_par_defaut())
             )
         except (ValueError, ErreurRoutage) as erreur:
             logger.warning(
                 "rapport %s : cartes du territoire impossibles (%s)", organisme.code, erreur
             )
             return
-    rapport.cartes = observatoire.cartes_svg(
-        calcul, rapport.annee, masquer=rapport.role_vue != "cadre"
-    )
+    rapport.cartes = calculs.cartes_svg(calcul, rapport.annee, masquer=rapport.role_vue != "cadre")
 
 
 def donnees_json(rapport: Rapport) -> dict:

@@ -7,31 +7,20 @@ of `secret` apply table by table (DESIGN §3).
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.text import capfirst
 
 from parcours.dossiers.enums import Axe, ModeEntretien, SourceSignalement, StatutSignalement
+from parcours.lib.nombres import ESPACE_FINE, arrondi, format_compte
+from parcours.lib.secret import TEXTE_MASQUE, Etat, Somme, etat_derive, proteger
 from parcours.statistiques.indicateurs import JOURS_PAR_MOIS, Bilan, Chiffres
-from parcours.statistiques.secret import TEXTE_MASQUE, Etat, Somme, etat_derive, proteger
 
 COMPTE, POURCENTAGE, MOIS = "compte", "pct", "mois"
-ESPACE_FINE = "\u202f"
 AXES = (Axe.EMPLOYABILITE, Axe.SANTE)
 MOIS_LIBELLES = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
-
-
-def arrondi(x: float, decimales: int = 0) -> float:
-    """Half away from zero, as people round (Python's round() goes to even)."""
-    pas = Decimal(1).scaleb(-decimales)
-    return float(Decimal(repr(x)).quantize(pas, rounding=ROUND_HALF_UP))
-
-
-def format_compte(n: int) -> str:
-    return f"{n:,}".replace(",", ESPACE_FINE)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from parcours.dossiers.annees import annees_disponibles, derniere_annee_complete
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Unite
 from parcours.statistiques import exports, graphiques, perms, taches
@@ -20,9 +21,7 @@ from parcours.statistiques.forms import (
 from parcours.statistiques.indicateurs import (
     Bilan,
     Perimetre,
-    annees_disponibles,
     calculer,
-    derniere_annee_complete,
 )
 from parcours.statistiques.models import RapportAnnuel, StatutRapport, TexteRapport, ZoomAction
 from parcours.statistiques.tableaux import (

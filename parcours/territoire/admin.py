@@ -4,7 +4,6 @@ from parcours.territoire.models import (
     Canton,
     Commune,
     Departement,
-    DonneeFragilite,
     PseudoCanton,
     Region,
 )
@@ -62,21 +61,3 @@ class CommuneAdmin(LectureSeuleMixin, admin.ModelAdmin):
     search_fields = ["code", "nom"]
     exclude = ["contour"]
     show_full_result_count = False
-
-
-@admin.register(DonneeFragilite)
-class DonneeFragiliteAdmin(admin.ModelAdmin):
-    """Fragility counts come from fragilite.csv imports; the administrator may only look and
-    delete (to move a territory from commune rows to canton rows, or back)."""
-
-    list_display = ["territoire", "pseudo_canton", "population_25_54"]
-    list_select_related = ["pseudo_canton"]
-    search_fields = ["territoire", "pseudo_canton__nom"]
-    list_filter = ["pseudo_canton__departement"]
-    show_full_result_count = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -17,10 +17,3 @@ class TypePseudoCanton(models.TextChoices):
     VILLE = "V", "commune partagée entre plusieurs cantons"
     FICTIF = "N", "commune nouvelle partagée entre plusieurs cantons"
     HORS_CANTON = "H", "commune hors de tout canton (métropole de Lyon, Martinique, Guyane)"
-
-
-class StatutCalcul(models.TextChoices):
-    EN_ATTENTE = "EN_ATTENTE", "en attente"
-    EN_COURS = "EN_COURS", "en cours"
-    PRET = "PRET", "prêt"
-    ECHEC = "ECHEC", "échec"

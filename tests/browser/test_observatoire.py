@@ -6,12 +6,12 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from parcours.demo.fragilite import csv_fragilite_demo
 from parcours.dossiers.enums import ModeEntretien
 from parcours.imports.engine import importer
+from parcours.observatoire import calculs
 from parcours.organisation.enums import Role
-from parcours.territoire import observatoire
 from parcours.territoire.chargement import charger_geographie
-from parcours.territoire.fragilite import csv_fragilite_demo
 from parcours.territoire.models import Commune
 from tests.browser.test_parcours_signalement import _connexion
 from tests.dossiers.factories import (
@@ -50,7 +50,7 @@ def _territoire():
         personne = AssureFactory(commune=Commune.objects.get(code="82121"))
         acc = AccompagnementFactory(assure=personne, unite=montauban, date_debut=jour)
         EntretienFactory(accompagnement=acc, mode=ModeEntretien.LIEU_ACCUEIL, date=jour)
-    observatoire.calculer(organisme, observatoire.Parametres(annee=jour.year))
+    calculs.calculer(organisme, calculs.Parametres(annee=jour.year))
     AgentFactory(
         matricule="paula", prenom="Paula", role=Role.PILOTAGE, unite=None, organisme=organisme
     )

@@ -5,9 +5,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from parcours.imports.models import Import
+from parcours.observatoire.models import DonneeFragilite
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Organisme
-from parcours.territoire.models import DonneeFragilite, PseudoCanton
+from parcours.territoire.models import PseudoCanton
 from tests.factories import AgentFactory
 from tests.personas import creer_personas
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from parcours.dossiers.models import Accompagnement, Assure, Signalement
 from parcours.imports.models import Import
+from parcours.observatoire import calculs
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Agent
 from parcours.statistiques import rapport as rapports
 from parcours.statistiques.models import RapportAnnuel, StatutRapport
-from parcours.territoire import observatoire
 from parcours.territoire.models import Commune
 from tests.dossiers.factories import (
     AccompagnementFactory,
@@ -103,7 +103,7 @@ def creer_monde(*, observatoire_calcule: bool = True) -> Monde:
     )
     LieuAccueilFactory(code="LA-MTB", unite=p.unite, commune=Commune.objects.get(code="82121"))
     if observatoire_calcule:
-        observatoire.calculer(p.organisme, observatoire.Parametres(annee=2025))
+        calculs.calculer(p.organisme, calculs.Parametres(annee=2025))
     rapport = rapports.construire(p.organisme, 2025)
     edition = RapportAnnuel.objects.create(
         organisme=p.organisme,
@@ -132,8 +132,8 @@ def creer_monde(*, observatoire_calcule: bool = True) -> Monde:
         "dossiers:action_basculer": [acc.pk, action.pk],
         "dossiers:objectif_basculer": [acc.pk, objectif.pk],
         "dossiers:orientation_reponse": [acc.pk, orientation.pk],
-        "territoire:couche_observatoire": ["accessibilite"],
-        "territoire:carte_observatoire": ["accessibilite"],
+        "observatoire:couche": ["accessibilite"],
+        "observatoire:carte": ["accessibilite"],
         "statistiques:export_csv": ["missions"],
         "statistiques:textes_rapport": [2025],
         "statistiques:rapport": [edition.pk],

@@ -3,8 +3,8 @@
 import itertools
 import random
 
+from parcours.lib.secret import Etat, Somme, proteger
 from parcours.statistiques.indicateurs import Chiffres
-from parcours.statistiques.secret import Etat, Somme, proteger
 from parcours.statistiques.tableaux import tableau_assures_axes, tableau_signalements
 
 
