@@ -4,8 +4,8 @@ computation of an organisme's observatory with its parameters and results.
 Both tables were created by the `territoire` app and keep their names (`db_table`)."""
 
 from django.db import models
-from simple_history.models import HistoricalRecords
 
+from parcours.lib.historique import Historique
 from parcours.observatoire.enums import StatutCalcul
 from parcours.territoire.models import Canton, Commune, PseudoCanton
 
@@ -43,7 +43,7 @@ class DonneeFragilite(models.Model):
     sans_complementaire = models.PositiveIntegerField("sans complémentaire santé")
 
     # Who imported which counts, when (the fragilite.csv imports write it in bulk).
-    history = HistoricalRecords(
+    history = Historique(
         no_db_index=["commune", "canton", "pseudo_canton"],
         table_name="territoire_historicaldonneefragilite",
     )

@@ -5,8 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
+from parcours.lib.historique import Historique
 from parcours.lib.texte import LONGUEUR_ADRESSE, LONGUEUR_TEXTE
 from parcours.organisation.enums import ROLES_D_UNITE, Role, TypeEvenementCompte
 from parcours.securite import AjoutSeul
@@ -39,7 +39,7 @@ class Organisme(models.Model):
         validators=[MinValueValidator(10.0), MaxValueValidator(130.0)],
     )
 
-    history = HistoricalRecords(no_db_index=["region"])
+    history = Historique(no_db_index=["region"])
 
     class Meta:
         verbose_name = "organisme"
@@ -66,7 +66,7 @@ class Unite(models.Model):
         Departement, on_delete=models.PROTECT, related_name="unites", verbose_name="département"
     )
 
-    history = HistoricalRecords(no_db_index=["organisme", "departement"])
+    history = Historique(no_db_index=["organisme", "departement"])
 
     class Meta:
         verbose_name = "unité"
@@ -105,7 +105,7 @@ class LieuAccueil(models.Model):
     actif = models.BooleanField("ouvert", default=True)
 
     objects = LieuAccueilQuerySet.as_manager()
-    history = HistoricalRecords(no_db_index=["commune", "unite"])
+    history = Historique(no_db_index=["commune", "unite"])
 
     class Meta:
         verbose_name = "lieu d'accueil"
@@ -181,7 +181,7 @@ class Agent(AbstractBaseUser, PermissionsMixin):
 
     objects = AgentManager()
     # Who changed an account, when: never its password (nor its hash).
-    history = HistoricalRecords(
+    history = Historique(
         excluded_fields=["password", "last_login"],
         m2m_fields=[],
         no_db_index=["unite", "organisme"],

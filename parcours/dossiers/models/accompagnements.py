@@ -2,19 +2,31 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce
-from simple_history.models import HistoricalRecords
 
 from parcours.dossiers.enums import IssueAccompagnement
 from parcours.dossiers.models.assures import Assure
 from parcours.dossiers.models.referentiels import Mission
+from parcours.lib.historique import Historique
 from parcours.lib.texte import LONGUEUR_TEXTE
 from parcours.organisation.models import Unite
 
 # The change history is read dossier by dossier (`id`, `assure`): other keys need no index there,
 # and each one would slow down the bulk history rows of big imports.
 INDEX_HISTORIQUE_INUTILES = ["mission", "referent", "unite"]
+
+# An accompaniment in progress whose last contact is older than this (in days) is flagged: on the
+# caseload, line by line, and on the home page's count.
+DELAI_SANS_CONTACT = 45
+
+
+def _sans_contact(aujourd_hui: date) -> Q:
+    """In progress, and no contact for more than DELAI_SANS_CONTACT days (needs avec_suivi)."""
+    return Q(
+        date_fin__isnull=True,
+        dernier_contact__lt=aujourd_hui - timedelta(days=DELAI_SANS_CONTACT),
+    )
 
 
 class AccompagnementQuerySet(models.QuerySet):
@@ -46,6 +58,19 @@ class AccompagnementQuerySet(models.QuerySet):
 
     def sans_contact_depuis(self, jours: int, aujourd_hui: date) -> "AccompagnementQuerySet":
         return self.filter(dernier_contact__lt=aujourd_hui - timedelta(days=jours))
+
+    def sans_contact(self, aujourd_hui: date) -> "AccompagnementQuerySet":
+        """Those that raise the « no contact » alert: in progress, last contact more than
+        DELAI_SANS_CONTACT days ago. After avec_suivi."""
+        return self.filter(_sans_contact(aujourd_hui))
+
+    def avec_alerte_contact(self, aujourd_hui: date) -> "AccompagnementQuerySet":
+        """Annotate `alerte_contact`, true on the rows `sans_contact` keeps. After avec_suivi."""
+        return self.annotate(
+            alerte_contact=ExpressionWrapper(
+                _sans_contact(aujourd_hui), output_field=BooleanField()
+            )
+        )
 
 
 class Accompagnement(models.Model):
@@ -92,7 +117,7 @@ class Accompagnement(models.Model):
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
 
     objects = AccompagnementQuerySet.as_manager()
-    history = HistoricalRecords(
+    history = Historique(
         excluded_fields=["modifie_le"], m2m_fields=[], no_db_index=INDEX_HISTORIQUE_INUTILES
     )
 
@@ -145,7 +170,7 @@ class Objectif(models.Model):
     atteint = models.BooleanField("atteint", default=False)
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
 
-    history = HistoricalRecords(no_db_index=["accompagnement"])
+    history = Historique(no_db_index=["accompagnement"])
 
     class Meta:
         verbose_name = "objectif"
@@ -179,7 +204,7 @@ class Action(models.Model):
     faite = models.BooleanField("faite", default=False)
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
 
-    history = HistoricalRecords(no_db_index=["objectif"])
+    history = Historique(no_db_index=["objectif"])
 
     class Meta:
         verbose_name = "action"
@@ -220,7 +245,7 @@ class Orientation(models.Model):
     )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
 
-    history = HistoricalRecords(no_db_index=["accompagnement", "auteur"])
+    history = Historique(no_db_index=["accompagnement", "auteur"])
 
     class Meta:
         verbose_name = "orientation"

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from parcours.dossiers.enums import ModeEntretien
 from parcours.dossiers.models.accompagnements import Accompagnement
 from parcours.dossiers.models.assures import Assure
+from parcours.lib.historique import Historique
 from parcours.lib.texte import LONGUEUR_NOTES
 from parcours.organisation.models import LieuAccueil, Unite
 
@@ -76,7 +76,7 @@ class Entretien(models.Model):
 
     objects = EntretienQuerySet.as_manager()
     # Read dossier by dossier (`id`, `assure`): no other index in the history (bulk imports).
-    history = HistoricalRecords(
+    history = Historique(
         no_db_index=["accompagnement", "lieu_accueil", "agent", "second_agent", "unite"]
     )
 

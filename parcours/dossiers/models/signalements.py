@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from parcours.dossiers.enums import SourceSignalement, StatutSignalement
 from parcours.dossiers.models.assures import Assure
 from parcours.dossiers.models.referentiels import Mission
+from parcours.lib.historique import Historique
 from parcours.lib.texte import LONGUEUR_TEXTE
 from parcours.organisation.models import Unite
 
@@ -104,7 +104,7 @@ class Signalement(models.Model):
 
     objects = SignalementQuerySet.as_manager()
     # Read dossier by dossier (`id`, `assure`): no other index in the history (bulk imports).
-    history = HistoricalRecords(
+    history = Historique(
         no_db_index=[
             "mission",
             "emetteur",
