@@ -27,3 +27,21 @@ timeout = 120
 control_socket = os.path.join(os.path.abspath(_var), "gunicorn.ctl")
 accesslog = "-"
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(L)ss'
+
+
+def when_ready(server) -> None:
+    """Before the workers start: close the background work a previous stop cut short
+    (parcours.accueil.demarrage), then drop the master's connections (the workers open their
+    own)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parcours.settings.prod")
+    import django
+    from django.db import connections
+
+    django.setup()
+    from parcours.accueil.demarrage import clore_travaux_interrompus
+
+    try:
+        clore_travaux_interrompus()
+    except Exception:  # the database may be late: the pages still tell, the next job closes
+        server.log.exception("travaux interrompus non clos au démarrage")
+    connections.close_all()

@@ -38,7 +38,9 @@ def accueil(request):
             ),
         )
     elif user.role == Role.ADMIN:
-        contexte["imports"] = imports_visible_to(user).select_related("auteur")[:5]
+        contexte["imports"] = [
+            i.tel_qu_affiche() for i in imports_visible_to(user).select_related("auteur")[:5]
+        ]
     return render(request, f"accueil/accueil_{user.role}.html", contexte)
 
 

@@ -122,12 +122,26 @@ def _horaires(alea: random.Random) -> str:
     return "\n".join(lignes) + "\nSur rendez-vous au 36 46"
 
 
+def _a_jour(modele, *, defaults: dict, **cles):
+    """`update_or_create` that saves only what changed: a second run of the demo adds no
+    version to the change history."""
+    objet, cree = modele.objects.get_or_create(defaults=defaults, **cles)
+    if not cree:
+        changes = [champ for champ, valeur in defaults.items() if getattr(objet, champ) != valeur]
+        for champ in changes:
+            setattr(objet, champ, defaults[champ])
+        if changes:
+            objet.save(update_fields=changes)
+    return objet, cree
+
+
 @transaction.atomic
 def generer_demo() -> Organisme:
     """Create or refresh the demo Carsat; the geography of région 76 must be loaded."""
     alea = random.Random(GRAINE)
     region = Region.objects.get(code=REGION)
-    organisme, _ = Organisme.objects.update_or_create(
+    organisme, _ = _a_jour(
+        Organisme,
         code=CODE_ORGANISME,
         defaults={"nom": NOM_ORGANISME, "region": region, "demonstration": True},
     )
@@ -152,7 +166,8 @@ def generer_demo() -> Organisme:
 
     unites: dict[str, Unite] = {}
     for departement, code, nom, _siege in UNITES:
-        unites[code], _ = Unite.objects.update_or_create(
+        unites[code], _ = _a_jour(
+            Unite,
             code=code,
             defaults={"nom": nom, "organisme": organisme, "departement_id": departement},
         )
@@ -198,7 +213,8 @@ def generer_demo() -> Organisme:
                 STRUCTURES_LIEU[0] if code_commune in sieges else alea.choice(STRUCTURES_LIEU)
             )
             code_lieu = f"LA-{code_commune}"
-            LieuAccueil.objects.update_or_create(
+            _a_jour(
+                LieuAccueil,
                 code=code_lieu,
                 defaults={
                     "nom": f"{structure} — {communes[i][1]}",
@@ -267,8 +283,9 @@ def generer_demo() -> Organisme:
     }
     for matricule, (prenom, nom, role, unite, structure) in demo.items():
         agent = _agent(matricule, prenom, nom, role, unite, organisme, structure=structure)
-        agent.set_password(MOT_DE_PASSE_DEMO)
-        agent.save(update_fields=["password"])
+        if not agent.check_password(MOT_DE_PASSE_DEMO):
+            agent.set_password(MOT_DE_PASSE_DEMO)
+            agent.save(update_fields=["password"])
     # The demo social worker covers the sector of Montauban itself.
     ass = Agent.objects.get(matricule="demo-ass")
     secteur, _ = Secteur.objects.get_or_create(
@@ -291,7 +308,8 @@ def _agent(
     structure: str = "",
 ) -> Agent:
     email = f"{matricule.lower()}@demo.parcours.invalid"
-    agent, cree = Agent.objects.update_or_create(
+    agent, cree = _a_jour(
+        Agent,
         matricule=matricule,
         defaults={
             "prenom": prenom,

@@ -3,8 +3,8 @@ records who did it. Views call these; they never change dossiers themselves.
 
 Rules come from DESIGN §1–§3: a closing needs an outcome, dates stay consistent, no interview is
 dated in the future, a triage that sends a person elsewhere says where or why. A save that starts
-from a stale version is refused (`ConflitDeVersion`), so two people editing one record never
-overwrite each other.
+from a stale version is refused (`ConflitDeVersion`, from parcours.lib.verrou and re-exported
+here for the views and tests), so two people editing one record never overwrite each other.
 """
 
 import uuid
@@ -33,32 +33,18 @@ from parcours.dossiers.models import (
     Orientation,
     Signalement,
 )
+from parcours.dossiers.models.assures import CHAMPS_IDENTITE, identite_en_texte
 from parcours.dossiers.perms import assures_visible_to
 from parcours.lib.dates import probleme_date_activite, probleme_date_naissance
 from parcours.lib.texte import normaliser
+from parcours.lib.verrou import ConflitDeVersion as ConflitDeVersion  # re-exported, see above
+from parcours.lib.verrou import verrouiller
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Agent, LieuAccueil, Secteur, Unite
 
 
 class RegleMetier(ValidationError):
     """A business rule refused the operation; the message (per field) is for the user."""
-
-
-class ConflitDeVersion(Exception):
-    """The record changed since the form was opened; nothing was written."""
-
-    def __init__(self, objet: Model):
-        self.objet = objet
-        derniere = objet.history.first() if hasattr(objet, "history") else None
-        auteur = getattr(derniere, "history_user", None) if derniere else None
-        quand = timezone.localtime(derniere.history_date) if derniere else None
-        qui = f"par {auteur.get_full_name()}" if auteur else "par quelqu'un d'autre"
-        moment = f" à {quand:%H:%M}" if quand else ""
-        super().__init__(
-            f"Cette fiche a été modifiée {qui}{moment} pendant que vous la modifiiez : votre "
-            "saisie n'a pas été enregistrée. Elle est conservée ci-dessous ; vérifiez la version "
-            "actuelle puis enregistrez à nouveau."
-        )
 
 
 def nouvelle_ref(prefixe: str) -> str:
@@ -71,14 +57,6 @@ def _sauver(objet: Model, acting_user: Agent | None, **options) -> None:
     background task): DESIGN §1, the author of every change."""
     objet._history_user = acting_user
     objet.save(**options)
-
-
-def _verrouiller(modele: type[Model], pk: int, version: int | None) -> Model:
-    """The current row, locked for this transaction; ConflitDeVersion if it moved on."""
-    objet = modele.objects.select_for_update().get(pk=pk)
-    if version is not None and objet.version != version:
-        raise ConflitDeVersion(objet)
-    return objet
 
 
 # Persons -------------------------------------------------------------------------------------
@@ -110,7 +88,7 @@ def creer_assure(*, acting_user: Agent, **champs) -> Assure:
 
 @transaction.atomic
 def modifier_assure(assure: Assure, *, acting_user: Agent, version: int, **champs) -> Assure:
-    courant = _verrouiller(Assure, assure.pk, version)
+    courant = verrouiller(Assure, assure.pk, version)
     _verifier_naissance(champs.get("date_naissance"))
     if "nir" in champs and champs["nir"] != courant.nir:
         if Assure.objects.filter(nir=champs["nir"]).exclude(pk=courant.pk).exists():
@@ -205,19 +183,6 @@ def enregistrer_signalement(
     return signalement
 
 
-CHAMPS_IDENTITE = (
-    "nir",
-    "nom",
-    "prenom",
-    "date_naissance",
-    "sexe",
-    "commune",
-    "adresse",
-    "telephone",
-    "email",
-)
-
-
 class HomonymesPossibles(Exception):
     """Persons of the same name and birth date, with another NIR, that the user may see: the
     user confirms it is another person, or corrects the NIR."""
@@ -230,18 +195,7 @@ class HomonymesPossibles(Exception):
 def _identite_en_clair(identite: dict) -> dict:
     """The identity typed by the sender, as kept on the signalement (JSON)."""
     commune = identite.get("commune")
-    return {
-        "nir": identite["nir"],
-        "nom": identite["nom"],
-        "prenom": identite["prenom"],
-        "date_naissance": identite["date_naissance"].isoformat(),
-        "sexe": identite["sexe"],
-        "commune": commune.code if commune else "",
-        "commune_nom": commune.nom if commune else "",
-        "adresse": identite.get("adresse") or "",
-        "telephone": identite.get("telephone") or "",
-        "email": identite.get("email") or "",
-    }
+    return {**identite_en_texte(identite), "commune_nom": commune.nom if commune else ""}
 
 
 def identite_differe(assure: Assure, identite: dict) -> bool:
@@ -319,10 +273,13 @@ def trier_signalement(
     motif_decision: str = "",
     mission: Mission | None = None,
     referent: Agent | None = None,
-    mode: str = ModeEntretien.TELEPHONE,
+    mode: str | None = None,
     lieu_accueil: LieuAccueil | None = None,
 ) -> Signalement:
-    """End the triage: open an accompaniment, record a one-off intervention, or send away."""
+    """End the triage: open an accompaniment, record a one-off intervention, or send away.
+
+    Defaults: the signalement's mission, its social worker (else the user) as referent, a
+    one-off intervention by telephone."""
     courant = Signalement.objects.select_for_update().get(pk=signalement.pk)
     if courant.statut != StatutSignalement.A_TRAITER:
         raise RegleMetier(f"ce signalement a déjà été traité ({courant.get_statut_display()})")
@@ -350,7 +307,7 @@ def trier_signalement(
             acting_user=acting_user,
             accompagnement=None,
             date=aujourd_hui,
-            mode=mode,
+            mode=mode or ModeEntretien.TELEPHONE,
             lieu_accueil=lieu_accueil,
             unite=unite,
         )
@@ -411,7 +368,7 @@ def modifier_accompagnement(
     referent: Agent,
     date_debut: date,
 ) -> Accompagnement:
-    courant = _verrouiller(Accompagnement, accompagnement.pk, version)
+    courant = verrouiller(Accompagnement, accompagnement.pk, version)
     if probleme := probleme_date_activite(date_debut, timezone.localdate()):
         raise RegleMetier({"date_debut": probleme})
     if courant.date_fin is not None and date_debut > courant.date_fin:
@@ -440,7 +397,7 @@ def cloturer_accompagnement(
     issue: str,
     issue_precision: str = "",
 ) -> Accompagnement:
-    courant = _verrouiller(Accompagnement, accompagnement.pk, version)
+    courant = verrouiller(Accompagnement, accompagnement.pk, version)
     erreurs = {}
     if courant.date_fin is not None:
         raise RegleMetier("cet accompagnement est déjà clos")
@@ -478,7 +435,10 @@ def cloturer_accompagnement(
 def rouvrir_accompagnement(
     accompagnement: Accompagnement, *, acting_user: Agent, version: int
 ) -> Accompagnement:
-    courant = _verrouiller(Accompagnement, accompagnement.pk, version)
+    """Reopen a closed accompaniment: its closing date and outcome are cleared."""
+    courant = verrouiller(Accompagnement, accompagnement.pk, version)
+    if courant.date_fin is None:
+        raise RegleMetier("cet accompagnement n'est pas clos : il n'y a rien à rouvrir")
     courant.date_fin = None
     courant.issue = ""
     courant.issue_precision = ""

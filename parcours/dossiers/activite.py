@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from parcours.dossiers import perms
-from parcours.dossiers.views.accompagnements import DELAI_SANS_CONTACT
+from parcours.dossiers.models.accompagnements import DELAI_SANS_CONTACT
 from parcours.organisation.enums import Role
 
 
@@ -21,8 +21,6 @@ def activite_du_jour(user) -> dict:
             en_cours = en_cours.de_l_agent(user)
         suivis = en_cours.avec_suivi(aujourd_hui)
         activite["en_cours"] = en_cours.count()
-        activite["sans_contact"] = suivis.sans_contact_depuis(
-            DELAI_SANS_CONTACT, aujourd_hui
-        ).count()
+        activite["sans_contact"] = suivis.sans_contact(aujourd_hui).count()
         activite["actions_en_retard"] = suivis.filter(actions_en_retard__gt=0).count()
     return activite

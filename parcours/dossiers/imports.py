@@ -19,7 +19,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from parcours.dossiers.actions import CHAMPS_IDENTITE, router
+from parcours.dossiers.actions import router
 from parcours.dossiers.enums import (
     IssueAccompagnement,
     ModeEntretien,
@@ -35,6 +35,7 @@ from parcours.dossiers.models import (
     PersonneDeclaree,
     Signalement,
 )
+from parcours.dossiers.models.assures import CHAMPS_IDENTITE
 from parcours.dossiers.perms import assures_suivis_par
 from parcours.imports.attente import HORS_PERIMETRE, MODIFIEE, NOUVELLE
 from parcours.imports.engine import (
@@ -247,16 +248,8 @@ class AssuresImporteur(_AvecDates):
     cle = "nir"
     modele = Assure
     champs = (
-        "nir",
-        "nom",
-        "prenom",
+        *(Assure._meta.get_field(c).attname for c in CHAMPS_IDENTITE),
         "recherche",
-        "date_naissance",
-        "sexe",
-        "commune_id",
-        "adresse",
-        "telephone",
-        "email",
     )
 
     def preparer(self) -> None:

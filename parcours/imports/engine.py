@@ -31,7 +31,6 @@ Each domain app declares its kinds by subclassing `Importeur` and decorating it 
 import io
 import json
 import os
-import socket
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
@@ -55,8 +54,9 @@ from parcours.imports.attente import (
     Attente,
 )
 from parcours.imports.enums import StatutImport
-from parcours.imports.models import Import
+from parcours.imports.models import MESSAGE_INTERROMPU, Import
 from parcours.lib.csvlecture import Erreur, LecteurCSV
+from parcours.lib.processus import hote
 
 MAX_ERREURS = 10_000  # errors kept for the report; beyond, they are counted
 MAX_ERREURS_JOURNAL = 1000  # errors kept in the import's journal row
@@ -492,7 +492,7 @@ def importer(
         journal = Import(type=type_, nom_fichier=nom_fichier[:255], auteur=acting_user)
     journal.statut = StatutImport.EN_COURS
     journal.pid = os.getpid()
-    journal.hote = socket.gethostname()[:100]
+    journal.hote = hote()
     journal.save()
     importeur.journal = journal
     rapport = Rapport(type=type_, restreint=restreint)
@@ -926,11 +926,12 @@ def annuler(importeur: Importeur, attente: Attente, journal: Import) -> None:
 
 def reprendre_imports_interrompus() -> None:
     """Imports of this machine whose process died: undo what they had written, say so."""
-    hote = socket.gethostname()[:100]
-    for journal in Import.objects.filter(statut=StatutImport.EN_COURS, hote=hote).exclude(pid=None):
-        if processus_vivant(journal.pid):
+    for journal in Import.objects.filter(statut=StatutImport.EN_COURS, hote=hote()).exclude(
+        pid=None
+    ):
+        if not journal.interrompu:
             continue
-        message = "Interrompu : le serveur s'est arrêté pendant l'import, rien n'a été enregistré"
+        message = MESSAGE_INTERROMPU
         if journal.lots_emmenages and journal.fichier_attente:
             importeur = REGISTRE[journal.type]()
             importeur.journal = journal
@@ -950,13 +951,3 @@ def reprendre_imports_interrompus() -> None:
         Import.objects.filter(pk=journal.pk).update(
             statut=StatutImport.ECHEC, etape=message, pid=None, fichier_attente=""
         )
-
-
-def processus_vivant(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -2,6 +2,11 @@ from django.conf import settings
 from django.db import models
 
 from parcours.imports.enums import StatutImport
+from parcours.lib.processus import hote, processus_vivant
+
+MESSAGE_INTERROMPU = (
+    "Interrompu : le serveur s'est arrêté pendant l'import, rien n'a été enregistré"
+)
 
 
 class Import(models.Model):
@@ -57,3 +62,21 @@ class Import(models.Model):
     @property
     def termine(self) -> bool:
         return self.statut in (StatutImport.ACCEPTE, StatutImport.REJETE, StatutImport.ECHEC)
+
+    @property
+    def interrompu(self) -> bool:
+        """Under way on this machine, but its process is gone (a server stop): what it wrote is
+        undone by `engine.reprendre_imports_interrompus` (server start, next import)."""
+        return (
+            self.statut == StatutImport.EN_COURS
+            and self.pid is not None
+            and self.hote == hote()
+            and not processus_vivant(self.pid)
+        )
+
+    def tel_qu_affiche(self) -> "Import":
+        """The journal as its page shows it: an interrupted import reads as failed, before
+        anything is written (a page that is only read writes nothing)."""
+        if self.interrompu:
+            self.statut, self.etape = StatutImport.ECHEC, MESSAGE_INTERROMPU
+        return self

@@ -2,9 +2,9 @@
 
 The embedded default needs no extra server: an upload starts a thread in the web process that
 received it. Progress goes to a small file beside the uploaded one, so that following it never
-writes to the database; any worker process reads it. If the process dies mid-way, the next look
-at the import (or the next import) undoes what it had written and marks it interrupted
-(`engine.reprendre_imports_interrompus`).
+writes to the database; any worker process reads it. If the process dies mid-way, its page shows it
+interrupted at once (reading writes nothing); the server's next start, or the next import, undoes
+what it had written and marks it so (`engine.reprendre_imports_interrompus`).
 
 The uploaded file holds personal data: it is written readable by its owner only, and deleted as
 soon as the import ends.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 
-from parcours.imports.engine import dossier_imports, importer, reprendre_imports_interrompus
+from parcours.imports.engine import dossier_imports, importer
 from parcours.imports.enums import StatutImport
 from parcours.imports.models import Import
 from parcours.lib import taches
@@ -44,9 +44,6 @@ def deposer(journal: Import, fichier: UploadedFile) -> None:
 
 def lire_progression(journal: Import) -> dict:
     """{"etape", "fait", "total", "pourcentage"} for an import under way."""
-    if journal.statut == StatutImport.EN_COURS:
-        reprendre_imports_interrompus()
-        journal.refresh_from_db()
     if journal.termine:
         _nettoyer(journal)
         return {"etape": journal.etape, "fait": 1, "total": 1, "pourcentage": 100}

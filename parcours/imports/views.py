@@ -38,7 +38,9 @@ def televerser(request):
         taches.lancer(journal)
         return redirect("imports:suivi", pk=journal.pk)
     formats = [(REGISTRE[t].libelle, ";".join(REGISTRE[t].colonnes)) for t in types]
-    journal = perms.imports_visible_to(user).select_related("auteur")[:20]
+    journal = [
+        i.tel_qu_affiche() for i in perms.imports_visible_to(user).select_related("auteur")[:20]
+    ]
     return render(
         request,
         "imports/televerser.html",
@@ -60,7 +62,7 @@ def _journal_pour(request, pk: int) -> Import:
         raise Http404("import introuvable") from None
     if journal.auteur_id != request.user.pk and not perms.suit_tous_les_imports(request.user):
         raise Http404("import introuvable")
-    return journal
+    return journal.tel_qu_affiche()
 
 
 def suivi(request, pk: int):

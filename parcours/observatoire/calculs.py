@@ -11,7 +11,7 @@ the report and as GeoJSON layers for the page's Leaflet map.
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count
 from django.db.models.functions import Coalesce
@@ -79,6 +79,7 @@ def demander(
     organisme: Organisme, parametres: Parametres, *, acting_user=None
 ) -> CalculObservatoire:
     """Record a computation and start it in the background."""
+    clore_calculs_interrompus()
     calcul = _nouveau(organisme, parametres, acting_user)
     taches.lancer(f"observatoire-{calcul.pk}", executer, calcul.pk)
     return calcul
@@ -161,19 +162,34 @@ def dernier_calcul(organisme: Organisme) -> CalculObservatoire | None:
     )
 
 
-def dernier_echec(organisme: Organisme) -> CalculObservatoire | None:
-    """The latest computation, when it failed: its message is shown until one succeeds."""
-    dernier = (
-        CalculObservatoire.objects.filter(organisme=organisme)
-        .exclude(statut__in=[StatutCalcul.EN_ATTENTE, StatutCalcul.EN_COURS])
-        .order_by("-demande_le", "-id")
-        .first()
+MESSAGE_INTERROMPU = "Interrompu : le serveur a été arrêté pendant le calcul"
+
+
+def _interrompu(calcul: CalculObservatoire) -> bool:
+    """Still « under way » long after it was asked for: its process was stopped."""
+    return (
+        calcul.statut in (StatutCalcul.EN_ATTENTE, StatutCalcul.EN_COURS)
+        and (timezone.now() - calcul.demande_le).total_seconds() > DUREE_MAX_MINUTES * 60
     )
-    return dernier if dernier and dernier.statut == StatutCalcul.ECHEC else None
+
+
+def dernier_echec(organisme: Organisme) -> CalculObservatoire | None:
+    """The latest computation, when it failed (or was cut short): its message is shown until
+    one succeeds. Reading writes nothing: an interrupted one is shown failed as it stands."""
+    for calcul in CalculObservatoire.objects.filter(organisme=organisme).order_by(
+        "-demande_le", "-id"
+    )[:5]:
+        if _interrompu(calcul):
+            calcul.statut, calcul.etape = StatutCalcul.ECHEC, MESSAGE_INTERROMPU
+            return calcul
+        if calcul.statut in (StatutCalcul.EN_ATTENTE, StatutCalcul.EN_COURS):
+            continue
+        return calcul if calcul.statut == StatutCalcul.ECHEC else None
+    return None
 
 
 def calcul_en_cours(organisme: Organisme) -> CalculObservatoire | None:
-    """The computation under way, if any; one left unfinished by a stopped server is failed."""
+    """The computation under way, if any (one left unfinished by a stopped server is not)."""
     calcul = (
         CalculObservatoire.objects.filter(
             organisme=organisme, statut__in=[StatutCalcul.EN_ATTENTE, StatutCalcul.EN_COURS]
@@ -181,16 +197,21 @@ def calcul_en_cours(organisme: Organisme) -> CalculObservatoire | None:
         .order_by("-demande_le", "-id")
         .first()
     )
-    if calcul and (timezone.now() - calcul.demande_le).total_seconds() > DUREE_MAX_MINUTES * 60:
-        _etape(
-            calcul,
-            "Interrompu : le serveur a été arrêté pendant le calcul",
-            0,
-            statut=StatutCalcul.ECHEC,
-            termine_le=timezone.now(),
-        )
-        return None
-    return calcul
+    return None if calcul is None or _interrompu(calcul) else calcul
+
+
+def clore_calculs_interrompus() -> int:
+    """Mark failed the computations a stopped server left « under way » (server start, next
+    request); returns how many."""
+    limite = timezone.now() - timedelta(minutes=DUREE_MAX_MINUTES)
+    return CalculObservatoire.objects.filter(
+        statut__in=[StatutCalcul.EN_ATTENTE, StatutCalcul.EN_COURS], demande_le__lt=limite
+    ).update(
+        statut=StatutCalcul.ECHEC,
+        etape=MESSAGE_INTERROMPU,
+        progression=0,
+        termine_le=timezone.now(),
+    )
 
 
 def donnees_json(calcul: CalculObservatoire) -> dict:

@@ -1,8 +1,11 @@
 """The annual report: its texts, edited in the product, and every generated edition, kept with
 the date, the figures it was computed on, and its HTML and PDF."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from parcours.lib.texte import LONGUEUR_PAGE, LONGUEUR_TEXTE
 from parcours.organisation.models import Organisme
@@ -73,6 +76,22 @@ class StatutRapport(models.TextChoices):
     ECHEC = "ECHEC", "échec"
 
 
+# An edition not finished this long after it was asked was interrupted: the process producing it
+# has gone (restart, crash).
+DUREE_MAXIMALE = timedelta(minutes=30)
+ETAPE_INTERROMPUE = "Interrompu : le serveur s'est arrêté pendant la production"
+STATUTS_TERMINES = (StatutRapport.PRET, StatutRapport.ECHEC)
+
+
+class RapportAnnuelQuerySet(models.QuerySet):
+    def interrompues(self) -> "RapportAnnuelQuerySet":
+        """Editions still waiting or in production long after they were asked (the rows
+        `RapportAnnuel.interrompu` tells)."""
+        return self.exclude(statut__in=STATUTS_TERMINES).filter(
+            demande_le__lt=timezone.now() - DUREE_MAXIMALE
+        )
+
+
 class RapportAnnuel(models.Model):
     """One generated edition of the annual report."""
 
@@ -110,6 +129,8 @@ class RapportAnnuel(models.Model):
     html = models.TextField("HTML", blank=True)
     pdf = models.BinaryField("PDF", blank=True, default=b"")
 
+    objects = RapportAnnuelQuerySet.as_manager()
+
     class Meta:
         verbose_name = "rapport annuel"
         verbose_name_plural = "rapports annuels"
@@ -120,5 +141,26 @@ class RapportAnnuel(models.Model):
         return f"Rapport d'activité {self.annee} — {self.organisme}"
 
     @property
+    def interrompu(self) -> bool:
+        """Not finished long after it was asked: it failed, though the row does not say so yet
+        (reading never writes; `statistiques.actions.clore_editions_interrompues` records it)."""
+        return (
+            self.statut not in STATUTS_TERMINES
+            and self.demande_le is not None
+            and timezone.now() - self.demande_le > DUREE_MAXIMALE
+        )
+
+    @property
     def termine(self) -> bool:
-        return self.statut in (StatutRapport.PRET, StatutRapport.ECHEC)
+        """Ready or failed, an interrupted edition included: nothing more will come of it."""
+        return self.statut in STATUTS_TERMINES or self.interrompu
+
+    @property
+    def statut_affiche(self) -> str:
+        """The status to show: « échec » for an interrupted edition."""
+        return StatutRapport.ECHEC.label if self.interrompu else self.get_statut_display()
+
+    @property
+    def etape_affichee(self) -> str:
+        """The step to show: why it stopped, for an interrupted edition."""
+        return ETAPE_INTERROMPUE if self.interrompu else self.etape

@@ -14,6 +14,8 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from parcours.dossiers.enums import IssueAccompagnement
+from parcours.dossiers.models import Accompagnement, Entretien, Mission, Signalement
+from parcours.organisation.models import Unite
 
 # PDP outcomes (DESIGN §3).
 ISSUES_EMPLOI = (
@@ -30,11 +32,12 @@ JOURS_ENTRE = {
     "duckdb": "({fin} - {debut})",
 }
 
-ENTRETIENS = "dossiers_entretien"
-ACCOMPAGNEMENTS = "dossiers_accompagnement"
-MISSIONS = "dossiers_mission"
-SIGNALEMENTS = "dossiers_signalement"
-UNITES = "organisation_unite"
+# Table names from the models (a model that changes its table changes the statements too).
+ENTRETIENS = Entretien._meta.db_table
+ACCOMPAGNEMENTS = Accompagnement._meta.db_table
+MISSIONS = Mission._meta.db_table
+SIGNALEMENTS = Signalement._meta.db_table
+UNITES = Unite._meta.db_table
 
 
 def connexion_statistiques() -> BaseDatabaseWrapper:

@@ -1,17 +1,17 @@
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from parcours.dossiers.annees import annees_disponibles, derniere_annee_complete
+from parcours.formulaires import rafraichir_version
+from parcours.lib.verrou import ConflitDeVersion
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Unite
-from parcours.statistiques import exports, graphiques, perms, taches
+from parcours.statistiques import actions, exports, graphiques, perms
 from parcours.statistiques import rapport as rapports
 from parcours.statistiques.forms import (
     FiltreStatistiquesForm,
@@ -23,7 +23,7 @@ from parcours.statistiques.indicateurs import (
     Perimetre,
     calculer,
 )
-from parcours.statistiques.models import RapportAnnuel, StatutRapport, TexteRapport, ZoomAction
+from parcours.statistiques.models import RapportAnnuel, StatutRapport, TexteRapport
 from parcours.statistiques.tableaux import (
     MOIS_LIBELLES,
     POURCENTAGE,
@@ -208,14 +208,7 @@ def rapports_annuels(request):
         request.POST or None, annees=annees, initial={"annee": derniere_annee_complete(annees)}
     )
     if request.method == "POST" and form.is_valid():
-        edition = RapportAnnuel.objects.create(
-            organisme_id=user.organisme_id,
-            annee=form.cleaned_data["annee"],
-            demande_par=user,
-            role_vue=perms.role_vue(user),
-            etape="En attente",
-        )
-        transaction.on_commit(lambda: taches.lancer(edition))
+        edition = actions.demander_rapport(acting_user=user, annee=form.cleaned_data["annee"])
         return redirect("statistiques:rapport", pk=edition.pk)
     editions = (
         RapportAnnuel.objects.filter(organisme_id=user.organisme_id)
@@ -229,9 +222,6 @@ def rapports_annuels(request):
     )
 
 
-DUREE_MAXIMALE = timedelta(minutes=30)
-
-
 def _edition(request, pk: int) -> RapportAnnuel:
     _verifier_rapports(request.user)
     return get_object_or_404(
@@ -242,12 +232,9 @@ def _edition(request, pk: int) -> RapportAnnuel:
 
 
 def rapport(request, pk: int):
+    """An edition: its progress, its failure (an interrupted one included, told without writing:
+    RapportAnnuel.interrompu), or its tables and files."""
     edition = _edition(request, pk)
-    if not edition.termine and timezone.now() - edition.demande_le > DUREE_MAXIMALE:
-        # The process that was producing it has gone (restart, crash): say so.
-        edition.statut = StatutRapport.ECHEC
-        edition.etape = "Interrompu : le serveur s'est arrêté pendant la production"
-        edition.save(update_fields=["statut", "etape"])
     if request.htmx:
         reponse = render(request, "statistiques/_progression_rapport.html", {"edition": edition})
         if edition.statut == StatutRapport.PRET:
@@ -328,39 +315,38 @@ def textes_rapport(request, annee: int):
         initial=TextesRapportForm.initial_de(textes),
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            textes, _ = TexteRapport.objects.select_for_update().get_or_create(
-                organisme=organisme, annee=annee, defaults={"version": 0}
+        donnees = form.cleaned_data
+        try:
+            actions.enregistrer_textes(
+                acting_user=user,
+                annee=annee,
+                version=donnees["version"],
+                edito=donnees["edito"],
+                contact=donnees["contact"],
+                zooms={
+                    d.code: (donnees[f"zoom_titre_{d.code}"], donnees[f"zoom_texte_{d.code}"])
+                    for d in departements
+                },
             )
-            if textes.version != form.cleaned_data["version"]:
-                auteur = textes.modifie_par.get_full_name() if textes.modifie_par else "un collègue"
-                form.add_error(
-                    None,
-                    f"{auteur} a modifié ces textes pendant que vous les écriviez "
-                    f"(le {textes.modifie_le:%d/%m/%Y à %H:%M}). Votre saisie est conservée "
-                    "ci-dessous : relisez la version enregistrée puis enregistrez à nouveau.",
-                )
-                form.data = form.data.copy()
-                form.data["version"] = textes.version
-            else:
-                textes.edito = form.cleaned_data["edito"]
-                textes.contact = form.cleaned_data["contact"]
-                textes.version += 1
-                textes.modifie_par = user
-                textes.save()
-                for d in departements:
-                    ZoomAction.objects.update_or_create(
-                        texte=textes,
-                        departement=d,
-                        defaults={
-                            "titre": form.cleaned_data[f"zoom_titre_{d.code}"],
-                            "recit": form.cleaned_data[f"zoom_texte_{d.code}"],
-                        },
-                    )
-                messages.success(request, f"Textes du rapport {annee} enregistrés.")
-                return redirect("statistiques:rapports")
+        except ConflitDeVersion as conflit:
+            form.add_error(None, _texte_modifie(conflit.objet))
+            rafraichir_version(form, conflit.objet.version)
+        else:
+            messages.success(request, f"Textes du rapport {annee} enregistrés.")
+            return redirect("statistiques:rapports")
     return render(
         request,
         "statistiques/textes_rapport.html",
         {"form": form, "annee": annee, "organisme": organisme, "departements": departements},
+    )
+
+
+def _texte_modifie(textes: TexteRapport) -> str:
+    """Who saved the texts in between, and when: the person told compares, then saves again."""
+    auteur = textes.modifie_par.get_full_name() if textes.modifie_par else "un collègue"
+    quand = timezone.localtime(textes.modifie_le)
+    return (
+        f"{auteur} a modifié ces textes pendant que vous les écriviez "
+        f"(le {quand:%d/%m/%Y à %H:%M}). Votre saisie est conservée "
+        "ci-dessous : relisez la version enregistrée puis enregistrez à nouveau."
     )

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from parcours.demo.organisation import COMPTES_DEMO, MOT_DE_PASSE_DEMO, generer_demo
 from parcours.organisation.enums import Role
-from parcours.organisation.models import Agent, LieuAccueil, Secteur, Unite
+from parcours.organisation.models import Agent, LieuAccueil, Organisme, Secteur, Unite
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,14 @@ def test_demo_is_idempotent():
     generer_demo()
     assert (Agent.objects.count(), LieuAccueil.objects.count(), Secteur.objects.count()) == comptes
     assert sorted(LieuAccueil.objects.values_list("code", "nom", "unite__code")) == noms
+
+
+def test_a_second_run_adds_no_version_to_the_change_history():
+    generer_demo()
+    modeles = (Organisme, Unite, LieuAccueil, Agent)
+    versions = [m.history.count() for m in modeles]
+    generer_demo()
+    assert [m.history.count() for m in modeles] == versions
 
 
 def test_each_demo_account_reaches_its_home_page_labelled_demo(client):

@@ -5,7 +5,7 @@ import re
 import threading
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -133,6 +133,15 @@ def test_triage_intervention_ponctuelle(p):
         p.unite,
         AUJOURD_HUI,
     )
+
+
+def test_triage_intervention_ponctuelle_defaults_to_the_telephone(p):
+    # The triage form leaves the mode empty unless a reception place is meant.
+    sig = SignalementFactory(unite=p.unite)
+    sig = actions.trier_signalement(
+        sig, acting_user=p.chloe, statut=StatutSignalement.INTERVENTION_PONCTUELLE, mode=""
+    )
+    assert sig.entretien.mode == ModeEntretien.TELEPHONE
 
 
 def test_triage_intervention_ponctuelle_at_a_reception_place_names_it(p):
@@ -300,9 +309,43 @@ def test_closing_rules(p):
         clore(date_fin=HIER, issue="DECES")
 
 
-def test_a_closed_accompaniment_needs_an_outcome_in_the_database_too(p):
-    from django.db import IntegrityError, transaction
+def test_reopening_clears_the_closing(p):
+    acc = AccompagnementFactory(
+        referent=p.alice, date_debut=AUJOURD_HUI - datetime.timedelta(days=60)
+    )
+    acc = actions.cloturer_accompagnement(
+        acc, acting_user=p.alice, version=acc.version, date_fin=HIER, issue="DECES"
+    )
+    acc = actions.rouvrir_accompagnement(acc, acting_user=p.alice, version=acc.version)
+    acc.refresh_from_db()
+    assert (acc.date_fin, acc.issue, acc.issue_precision) == (None, "", "")
 
+
+def test_reopening_an_open_accompaniment_is_refused_and_changes_nothing(p):
+    acc = AccompagnementFactory(referent=p.alice)
+    version = acc.version
+    historique = acc.history.count()
+    with pytest.raises(actions.RegleMetier, match="n'est pas clos"):
+        actions.rouvrir_accompagnement(acc, acting_user=p.alice, version=version)
+    acc.refresh_from_db()
+    assert (acc.date_fin, acc.version, acc.history.count()) == (None, version, historique)
+
+
+def test_the_reopen_page_tells_an_open_accompaniment_cannot_be_reopened(client, p):
+    acc = AccompagnementFactory(referent=p.alice)
+    client.force_login(p.alice)
+    reponse = client.post(
+        reverse("dossiers:accompagnement_rouvrir", args=[acc.pk]),
+        {"version": acc.version},
+        follow=True,
+    )
+    contenu = reponse.content.decode()
+    assert "rien à rouvrir" in contenu and "Accompagnement rouvert" not in contenu
+    acc.refresh_from_db()
+    assert acc.version == 1
+
+
+def test_a_closed_accompaniment_needs_an_outcome_in_the_database_too(p):
     acc = AccompagnementFactory(referent=p.alice)
     acc.date_fin = AUJOURD_HUI
     with pytest.raises(IntegrityError), transaction.atomic():

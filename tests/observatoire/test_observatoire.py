@@ -3,7 +3,7 @@
 import base64
 import json
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from parcours.demo.fragilite import csv_fragilite_demo
 from parcours.dossiers.enums import ModeEntretien
@@ -381,3 +382,31 @@ def test_the_page_gives_counts_within_15_and_30_minutes_matching_the_shares(clie
     assert quinze["communes"] <= trente["communes"]
     assert Commune.objects.get(code="82121").population <= quinze["population"]
     assert "habitants sur" in page.content.decode()
+
+
+def test_a_computation_cut_short_shows_failed_without_a_write_then_is_closed(client, personas):
+    """A computation a stopped server left « under way » reads as failed on the page, and the
+    page (a GET) writes nothing; the server's start or the next request marks it."""
+    calcul = CalculObservatoire.objects.create(
+        organisme=personas.organisme, statut=StatutCalcul.EN_COURS, etape="Accessibilité"
+    )
+    CalculObservatoire.objects.filter(pk=calcul.pk).update(
+        demande_le=timezone.now() - timedelta(minutes=calculs.DUREE_MAX_MINUTES + 1)
+    )
+    client.force_login(personas.par_role()[Role.PILOTAGE])
+    with CaptureQueriesContext(connection) as requetes:
+        contenu = client.get(reverse("observatoire:page")).content.decode()
+    assert "Interrompu : le serveur a été arrêté pendant le calcul" in contenu
+    assert 'data-testid="progression-observatoire"' not in contenu or "hx-get" not in contenu
+    ecritures = [
+        q["sql"]
+        for q in requetes.captured_queries
+        if "calculobservatoire" in q["sql"].lower()
+        and q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
+    ]
+    assert ecritures == []
+    calcul.refresh_from_db()
+    assert calcul.statut == StatutCalcul.EN_COURS
+    assert calculs.clore_calculs_interrompus() == 1
+    calcul.refresh_from_db()
+    assert (calcul.statut, calcul.etape) == (StatutCalcul.ECHEC, calculs.MESSAGE_INTERROMPU)

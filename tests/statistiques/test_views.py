@@ -221,6 +221,17 @@ def test_progress_while_producing_and_an_interrupted_production_is_said(client, 
     RapportAnnuel.objects.filter(pk=edition.pk).update(
         demande_le=edition.demande_le - timedelta(hours=1)
     )
-    page = client.get(url).content.decode()
-    assert "Interrompu : le serveur s&#x27;est arrêté pendant la production" in page
-    assert RapportAnnuel.objects.get().statut == StatutRapport.ECHEC
+    with CaptureQueriesContext(connection) as requetes:
+        page = client.get(url).content.decode()
+        partiel = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    interrompu = "Interrompu : le serveur s&#x27;est arrêté pendant la production"
+    for contenu in (page, partiel):
+        assert "Échec" in contenu and interrompu in contenu
+        assert "hx-get" not in contenu  # nothing more to wait for
+    # The page says it; it does not write it (statistiques.actions.clore_editions_interrompues).
+    assert not [q for q in requetes if "rapportannuel" in q["sql"] and "UPDATE" in q["sql"]]
+    edition.refresh_from_db()
+    assert (edition.statut, edition.etape) == (StatutRapport.EN_COURS, "Mise en page")
+    # The list of editions says it too.
+    liste = client.get(reverse("statistiques:rapports")).content.decode()
+    assert "<td>échec</td>" in liste and "<td>en cours</td>" not in liste

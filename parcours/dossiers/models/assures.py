@@ -1,10 +1,40 @@
 from django.db import models
-from simple_history.models import HistoricalRecords
 
 from parcours.dossiers.enums import Complementaire, Sexe, SituationEmploi
+from parcours.lib.historique import Historique
 from parcours.lib.nir import formater_nir
 from parcours.lib.texte import LONGUEUR_ADRESSE
 from parcours.territoire.models import Commune
+
+# A person's identity as a sender types it, a file (assures.csv) gives it and a dossier keeps it:
+# the one list of its fields.
+CHAMPS_IDENTITE = (
+    "nir",
+    "nom",
+    "prenom",
+    "date_naissance",
+    "sexe",
+    "commune",
+    "adresse",
+    "telephone",
+    "email",
+)
+# What a receiving unit compares between a typed identity and the dossier of its NIR.
+CHAMPS_COMPARES = tuple(c for c in CHAMPS_IDENTITE if c not in ("nir", "sexe"))
+
+
+def identite_en_texte(identite: dict) -> dict[str, str]:
+    """An identity (field → value, from a form or a dossier) as text: dates in ISO, the commune
+    by its INSEE code, nothing as ""."""
+    texte = {}
+    for champ in CHAMPS_IDENTITE:
+        valeur = identite.get(champ)
+        if hasattr(valeur, "isoformat"):
+            valeur = valeur.isoformat()
+        elif isinstance(valeur, Commune):
+            valeur = valeur.code
+        texte[champ] = "" if valeur is None else str(valeur)
+    return texte
 
 
 class Assure(models.Model):
@@ -48,9 +78,7 @@ class Assure(models.Model):
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
     modifie_le = models.DateTimeField("modifié le", auto_now=True)
 
-    history = HistoricalRecords(
-        excluded_fields=["recherche", "modifie_le"], no_db_index=["commune"]
-    )
+    history = Historique(excluded_fields=["recherche", "modifie_le"], no_db_index=["commune"])
 
     class Meta:
         verbose_name = "assuré·e"
@@ -74,6 +102,11 @@ class Assure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prenom} {self.nom}"
+
+    def identite(self) -> dict[str, str]:
+        """The stored identity as text (`identite_en_texte`)."""
+        valeurs = {c: getattr(self, c) for c in CHAMPS_IDENTITE if c != "commune"}
+        return identite_en_texte({**valeurs, "commune": self.commune_id})
 
     @property
     def nir_formate(self) -> str:

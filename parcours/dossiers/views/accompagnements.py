@@ -21,10 +21,9 @@ from parcours.dossiers.forms import (
     ReponseForm,
 )
 from parcours.dossiers.models import Accompagnement
+from parcours.dossiers.models.accompagnements import DELAI_SANS_CONTACT
 from parcours.formulaires import rafraichir_version, reporter_erreurs
 from parcours.organisation.enums import Role
-
-DELAI_SANS_CONTACT = 45
 
 
 def mes_accompagnements(request):
@@ -37,7 +36,11 @@ def mes_accompagnements(request):
     liste = perms.accompagnements_visible_to(user)
     if user.role == Role.ASS:
         liste = liste.de_l_agent(user)
-    liste = liste.avec_suivi(aujourd_hui).select_related("assure", "mission", "referent")
+    liste = (
+        liste.avec_suivi(aujourd_hui)
+        .avec_alerte_contact(aujourd_hui)
+        .select_related("assure", "mission", "referent")
+    )
     statut = "en_cours"
     if form.is_valid():
         if form.cleaned_data["mission"]:
@@ -56,7 +59,7 @@ def mes_accompagnements(request):
             {
                 "a": a,
                 "jours": jours,
-                "alerte_contact": not a.est_clos and jours > DELAI_SANS_CONTACT,
+                "alerte_contact": a.alerte_contact,
                 "alerte_actions": a.actions_en_retard,
             }
         )
@@ -280,6 +283,8 @@ def accompagnement_rouvrir(request, pk: int):
         actions.rouvrir_accompagnement(acc, acting_user=user, version=int(version))
     except actions.ConflitDeVersion as conflit:
         messages.error(request, str(conflit))
+    except actions.RegleMetier as erreur:
+        messages.error(request, " ".join(erreur.messages))
     else:
         messages.success(request, "Accompagnement rouvert.")
     return redirect("dossiers:accompagnement", pk=acc.pk)

@@ -5,11 +5,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from parcours.dossiers import actions, perms
 from parcours.dossiers.enums import PartieDossier, StatutSignalement
 from parcours.dossiers.forms import IntakeForm, TriageForm
-from parcours.dossiers.models import Signalement
+from parcours.dossiers.models import Assure, Signalement
+from parcours.dossiers.models.assures import CHAMPS_COMPARES, CHAMPS_IDENTITE
 from parcours.formulaires import reporter_erreurs
 from parcours.lib.nir import masquer_nir
 from parcours.lib.texte import normaliser
@@ -30,7 +32,7 @@ def signalement_nouveau(request):
         try:
             signalement = actions.recevoir_signalement(
                 acting_user=user,
-                identite={c: donnees[c] for c in actions.CHAMPS_IDENTITE},
+                identite={c: donnees[c] for c in CHAMPS_IDENTITE},
                 confirmer_nouvelle_personne=donnees["confirmer_nouvelle_personne"],
                 date=donnees["date"],
                 source=donnees["source"],
@@ -152,7 +154,7 @@ def signalement(request, pk: int):
                     motif_decision=donnees["motif_decision"],
                     mission=donnees["mission"],
                     referent=donnees["referent"],
-                    mode=donnees["mode"] or "TELEPHONE",
+                    mode=donnees["mode"],
                     lieu_accueil=donnees["lieu_accueil"],
                 )
             except actions.RegleMetier as erreur:
@@ -184,28 +186,11 @@ def _ecarts(sig: Signalement) -> list[tuple[str, str, str]]:
     declaree = sig.identite_declaree or {}
     if not declaree:
         return []
-    assure = sig.assure
-    stockee = {
-        "nom": assure.nom,
-        "prenom": assure.prenom,
-        "date_naissance": assure.date_naissance.isoformat(),
-        "commune": assure.commune_id or "",
-        "adresse": assure.adresse,
-        "telephone": assure.telephone,
-        "email": assure.email,
-    }
-    libelles = {
-        "nom": "Nom",
-        "prenom": "Prénom",
-        "date_naissance": "Date de naissance",
-        "commune": "Commune",
-        "adresse": "Adresse",
-        "telephone": "Téléphone",
-        "email": "Adresse électronique",
-    }
+    stockee = sig.assure.identite()
     ecarts = []
-    for champ, libelle in libelles.items():
+    for champ in CHAMPS_COMPARES:
         saisi = str(declaree.get(champ) or "")
-        if normaliser(saisi) != normaliser(str(stockee[champ] or "")) and saisi:
-            ecarts.append((libelle, saisi, str(stockee[champ] or "—")))
+        if normaliser(saisi) != normaliser(stockee[champ]) and saisi:
+            libelle = capfirst(Assure._meta.get_field(champ).verbose_name)
+            ecarts.append((libelle, saisi, stockee[champ] or "—"))
     return ecarts

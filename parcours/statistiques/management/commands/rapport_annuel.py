@@ -2,6 +2,8 @@
 --sortie <fichier> [--role pilotage|cadre]   (DESIGN §5)
 
 The report is computed with the `pilotage` view (statistical secrecy) unless `--role cadre`.
+On start, editions of the product whose production was interrupted are recorded as failed
+(statistiques.actions.clore_editions_interrompues).
 """
 
 import json
@@ -11,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Organisme
-from parcours.statistiques import exports
+from parcours.statistiques import actions, exports
 from parcours.statistiques import rapport as rapports
 
 FORMATS = ("html", "pdf", "xlsx", "json")
@@ -33,6 +35,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, organisme: str, annee: int, format: str, sortie: Path, role: str, **o):
+        if closes := actions.clore_editions_interrompues():
+            self.stdout.write(f"{closes} édition(s) interrompue(s) marquée(s) en échec.")
         trouve = Organisme.objects.filter(code=organisme).first()
         if trouve is None:
             raise CommandError(f"organisme inconnu : « {organisme} »")
