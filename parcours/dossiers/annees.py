@@ -14,13 +14,30 @@ def derniere_annee_complete(annees: list[int]) -> int:
     return annees[1] if len(annees) > 1 else annees[0]
 
 
-def annees_disponibles(aujourd_hui: date | None = None) -> list[int]:
-    """The years that can be asked for: from the first interview or accompaniment on record
-    to the current year, most recent first."""
-    aujourd_hui = aujourd_hui or timezone.localdate()
+def debut_des_donnees() -> date | None:
+    """The date of the first interview or accompaniment on record."""
     premieres = [
         Entretien.objects.aggregate(d=Min("date"))["d"],
         Accompagnement.objects.aggregate(d=Min("date_debut"))["d"],
     ]
-    debut = min((d.year for d in premieres if d is not None), default=aujourd_hui.year)
-    return list(range(aujourd_hui.year, debut - 1, -1))
+    return min((d for d in premieres if d is not None), default=None)
+
+
+def annees_disponibles(aujourd_hui: date | None = None) -> list[int]:
+    """The years that can be asked for: from the first interview or accompaniment on record
+    to the current year, most recent first."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    debut = debut_des_donnees()
+    return list(range(aujourd_hui.year, (debut.year if debut else aujourd_hui.year) - 1, -1))
+
+
+def annees_completes(
+    annees: list[int], debut: date | None, aujourd_hui: date | None = None
+) -> list[bool]:
+    """Whether each year is a whole year of data: over, and with records from its first month
+    (a year the service began using Parcours in, or one under way, is not comparable)."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    return [
+        debut is not None and debut <= date(annee, 1, 31) and annee < aujourd_hui.year
+        for annee in annees
+    ]

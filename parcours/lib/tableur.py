@@ -48,12 +48,23 @@ def csv_texte(lignes: Iterable[Sequence[Any]]) -> str:
 def _nom_de_feuille(nom: str, pris: set[str]) -> str:
     for interdit in "[]:*?/\\":
         nom = nom.replace(interdit, " ")
-    nom, i = nom[:31], 2
+    nom, i = _couper(nom, 31), 2
+    base = nom
     while nom in pris:
-        nom = f"{nom[:28]} {i}"
+        nom = f"{_couper(base, 31 - len(f' {i}'))} {i}"
         i += 1
     pris.add(nom)
     return nom
+
+
+def _couper(nom: str, longueur: int) -> str:
+    """At most `longueur` characters, cut between words (Excel's limit for a sheet name is 31):
+    « Entretiens par mission et axe… », not « …et axe d »."""
+    nom = " ".join(nom.split())
+    if len(nom) <= longueur:
+        return nom
+    coupe = nom[: longueur - 1].rsplit(" ", 1)[0].rstrip(" ,;:—-–'’(")
+    return (coupe or nom[: longueur - 1]) + "…"
 
 
 def classeur(feuilles: Iterable[tuple[str, Iterable[Sequence[Any]], set[int]]]) -> bytes:

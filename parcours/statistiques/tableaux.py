@@ -21,6 +21,11 @@ MOIS_LIBELLES = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
+# The abbreviations of the Imprimerie nationale's rules (« avr. », not « avri. »).
+MOIS_ABREGES = (
+    "janv.", "févr.", "mars", "avr.", "mai", "juin",
+    "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,12 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from parcours.dossiers.annees import annees_disponibles, derniere_annee_complete
+from parcours.dossiers.annees import (
+    annees_completes,
+    annees_disponibles,
+    debut_des_donnees,
+    derniere_annee_complete,
+)
 from parcours.formulaires import rafraichir_version
 from parcours.lib.verrou import ConflitDeVersion
 from parcours.organisation.enums import Role
@@ -25,7 +30,7 @@ from parcours.statistiques.indicateurs import (
 )
 from parcours.statistiques.models import RapportAnnuel, StatutRapport, TexteRapport
 from parcours.statistiques.tableaux import (
-    MOIS_LIBELLES,
+    MOIS_ABREGES,
     POURCENTAGE,
     Tableau,
     Valeur,
@@ -40,11 +45,15 @@ class ChiffreCle:
     libelle: str
     valeur: Valeur
     precedente: Valeur
+    comparable: bool = True  # both years are whole years of data
 
     @property
     def evolution(self) -> str:
-        """Against the previous year: in % for counts, in points for shares."""
+        """Against the previous year: in % for counts, in points for shares; nothing when one
+        of the two years is not a whole year of data (« +1 847 % » over a year barely begun)."""
         n, p = self.valeur, self.precedente
+        if not self.comparable:
+            return ""
         if n.masque or p.masque or n.nombre is None or p.nombre is None:
             return ""
         if n.nature == POURCENTAGE:
@@ -55,7 +64,9 @@ class ChiffreCle:
         return f"{arrondi(100 * (n.nombre - p.nombre) / p.nombre):+.0f} %".replace("-", "−")
 
 
-def _chiffres_cles(t: dict[str, Tableau], p: dict[str, Tableau]) -> list[ChiffreCle]:
+def _chiffres_cles(
+    t: dict[str, Tableau], p: dict[str, Tableau], comparable: bool = True
+) -> list[ChiffreCle]:
     cles = [
         ("Assurés suivis", "assures_axes", "total", 0),
         ("Entretiens réalisés", "missions", "total", 0),
@@ -66,7 +77,7 @@ def _chiffres_cles(t: dict[str, Tableau], p: dict[str, Tableau]) -> list[Chiffre
         ("PDP : emploi retrouvé", "pdp", "emploi", 1),
     ]
     return [
-        ChiffreCle(libelle, t[tab].valeur(code, col), p[tab].valeur(code, col))
+        ChiffreCle(libelle, t[tab].valeur(code, col), p[tab].valeur(code, col), comparable)
         for libelle, tab, code, col in cles
     ]
 
@@ -126,6 +137,7 @@ def tableau_de_bord(request):
     bilan = calculer(annee, perimetre, par_mois=True)
     t = tableaux(bilan, masquer)
     precedents = tableaux(calculer(annee - 1, perimetre, par_mois=True), masquer)
+    comparable = all(annees_completes([annee, annee - 1], debut_des_donnees()))
     return render(
         request,
         "statistiques/tableau_de_bord.html",
@@ -135,7 +147,8 @@ def tableau_de_bord(request):
             "perimetre": perimetre,
             "masquer": masquer,
             "tableaux": t,
-            "chiffres_cles": _chiffres_cles(t, precedents),
+            "chiffres_cles": _chiffres_cles(t, precedents, comparable),
+            "comparable": comparable,
             "graphiques": _graphiques(bilan, t),
             "requete": _requete(annee, perimetre),
             "annee_en_cours": annee == timezone.localdate().year,
@@ -161,7 +174,7 @@ def _graphiques(bilan: Bilan, t: dict[str, Tableau]) -> dict:
         ),
         "mois": graphiques.colonnes(
             "Entretiens réalisés par mois",
-            [(MOIS_LIBELLES[i][:4] + ".", m.valeurs[0]) for i, m in enumerate(mois)],
+            [(MOIS_ABREGES[i], m.valeurs[0]) for i, m in enumerate(mois)],
         ),
     }
 

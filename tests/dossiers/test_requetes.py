@@ -16,7 +16,9 @@ from parcours.dossiers.enums import (
     SourceSignalement,
     StatutSignalement,
 )
-from parcours.dossiers.models import Entretien, Orientation, Signalement
+from parcours.dossiers.models import Assure, Entretien, Orientation, Signalement
+from parcours.dossiers.perms import assures_visible_to
+from parcours.dossiers.recherche import rechercher
 from parcours.organisation.enums import Role
 from tests.dossiers.factories import (
     AccompagnementFactory,
@@ -386,3 +388,23 @@ def test_accompaniment_query_count_does_not_grow(
     assert contenu.count("Constituer le dossier RQTH") == PEU + BEAUCOUP
     assert Entretien.objects.filter(accompagnement=accompagnement).count() == PEU + BEAUCOUP
     assert beaucoup == peu
+
+
+@pytest.mark.parametrize(
+    "texte",
+    ["Bénézech Séverine", "Séverine Bénézech", "sev bené", "BENEZ", "Bénézech S"],
+)
+def test_search_finds_a_name_whatever_the_order_of_its_words(client, personas, lieu, texte):
+    """Issue 12, defect 16: « Séverine Bénézech » (first name first) found nothing."""
+    client.force_login(personas.alice)
+    severine = AssureFactory(nom="Bénézech", prenom="Séverine")
+    AccompagnementFactory(assure=severine, unite=personas.unite, referent=personas.alice)
+    AssureFactory(nom="Séverin", prenom="Marc")
+    trouves = rechercher(assures_visible_to(personas.alice), texte)
+    assert [a.nom for a in trouves] == ["Bénézech"]
+
+
+def test_search_by_two_words_needs_both(personas):
+    AssureFactory(nom="Bénézech", prenom="Séverine")
+    assert not rechercher(Assure.objects.all(), "Séverine Martin").exists()
+    assert not rechercher(Assure.objects.all(), "Martin Bénézech").exists()

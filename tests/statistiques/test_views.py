@@ -1,13 +1,14 @@
 """The statistics pages: who sees them, what they show, exports, and the report's editions."""
 
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from parcours.organisation.enums import Role
@@ -235,3 +236,56 @@ def test_progress_while_producing_and_an_interrupted_production_is_said(client, 
     # The list of editions says it too.
     liste = client.get(reverse("statistiques:rapports")).content.decode()
     assert "<td>échec</td>" in liste and "<td>en cours</td>" not in liste
+
+
+# Issue 12, defect 12: statistics wording ------------------------------------------------------
+
+
+def test_month_labels_are_french_abbreviations(client, jeu):
+    client.force_login(jeu.cadre)
+    contenu = client.get(reverse("statistiques:tableau_de_bord"), {"annee": 2025}).content
+    contenu = contenu.decode()
+    for abrege in ("janv.", "févr.", "mars", "avr.", "mai", "juin", "oct.", "déc."):
+        assert f">{abrege}</text>" in contenu, abrege
+    for faux in ("avri.", "octo.", "mars.", "mai.", "déce."):
+        assert faux not in contenu
+
+
+def test_sheet_names_are_cut_between_words(client, jeu):
+    client.force_login(jeu.pilotage)
+    reponse = client.get(reverse("statistiques:export_xlsx"), {"annee": 2025})
+    noms = load_workbook(io.BytesIO(reponse.content)).sheetnames
+    titres = {
+        t.titre
+        for t in client.get(reverse("statistiques:tableau_de_bord"), {"annee": 2025})
+        .context["tableaux"]
+        .values()
+    }
+    assert len(noms) == len(titres)
+    for nom in noms:
+        assert len(nom) <= 31
+        if nom not in titres:  # cut: whole words, then an ellipsis
+            assert nom.endswith("…"), nom
+            debut = nom.removesuffix("…")
+            assert any(t.startswith(debut + " ") or t.startswith(debut + ",") for t in titres), nom
+
+
+def test_the_evolution_is_given_only_between_two_whole_years(client, jeu):
+    """« +1847 % » against a year the service had barely begun: records that start in
+    November 2023 make 2023 no year to compare 2024 with; once they go back to January, it is."""
+    client.force_login(jeu.cadre)
+    url = reverse("statistiques:tableau_de_bord")
+    debut = AccompagnementFactory(
+        referent=jeu.cadre, unite=jeu.montauban, date_debut=date(2023, 11, 20)
+    )
+    EntretienFactory(accompagnement=debut, date=date(2023, 11, 20))
+    page = client.get(url, {"annee": 2024})
+    assert all(c.evolution == "" for c in page.context["chiffres_cles"])
+    assert "L'évolution n'est pas calculée" in page.content.decode()
+    AccompagnementFactory(referent=jeu.cadre, unite=jeu.montauban, date_debut=date(2023, 1, 9))
+    page = client.get(url, {"annee": 2024})
+    assert any(c.evolution for c in page.context["chiffres_cles"])
+    assert "L'évolution n'est pas calculée" not in page.content.decode()
+    # The year under way is not compared with a whole one.
+    page = client.get(url, {"annee": timezone.localdate().year})
+    assert all(c.evolution == "" for c in page.context["chiffres_cles"])
