@@ -1,6 +1,5 @@
 """What a member of a unit sees first on their home page: what waits for them."""
 
-from django.db.models import Q
 from django.utils import timezone
 
 from parcours.dossiers import perms
@@ -11,10 +10,7 @@ from parcours.organisation.enums import Role
 def activite_du_jour(user) -> dict:
     aujourd_hui = timezone.localdate()
     activite = {"delai": DELAI_SANS_CONTACT}
-    a_traiter = perms.signalements_visible_to(user).a_traiter().filter(unite_id=user.unite_id)
-    if user.role == Role.ASS:
-        a_traiter = a_traiter.filter(Q(agent=user) | Q(agent__isnull=True))
-    activite["a_traiter"] = a_traiter.count()
+    activite["a_traiter"] = perms.signalements_visible_to(user).a_traiter().file_de(user).count()
     if perms.can_read_accompagnements(user):
         en_cours = perms.accompagnements_visible_to(user).en_cours()
         if user.role == Role.ASS:

@@ -1,17 +1,27 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from parcours.dossiers.enums import SourceSignalement, StatutSignalement
 from parcours.dossiers.models.assures import Assure
 from parcours.dossiers.models.referentiels import Mission
 from parcours.lib.historique import Historique
 from parcours.lib.texte import LONGUEUR_TEXTE
+from parcours.organisation.enums import Role
 from parcours.organisation.models import Unite
 
 
 class SignalementQuerySet(models.QuerySet):
     def a_traiter(self) -> "SignalementQuerySet":
         return self.filter(statut=StatutSignalement.A_TRAITER)
+
+    def file_de(self, agent) -> "SignalementQuerySet":
+        """What a member of a unit has to deal with: the unit's signalements; for a social worker,
+        those routed to them or to nobody yet. The home page counts it, the list shows it."""
+        file = self.filter(unite_id=agent.unite_id)
+        if agent.role == Role.ASS:
+            file = file.filter(Q(agent=agent) | Q(agent__isnull=True))
+        return file
 
 
 class Signalement(models.Model):

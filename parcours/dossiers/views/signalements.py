@@ -85,8 +85,13 @@ def signalements(request):
     liste = visibles.select_related("assure", "unite", "agent", "mission", "emetteur")
     if statut != "tous":
         liste = liste.filter(statut=statut)
-    if user.role == Role.ASS and request.GET.get("pour_moi"):
-        liste = liste.filter(agent=user)
+    # A member of a unit sees their queue first (what the home page counts); « tout » adds the
+    # rest they may see (a colleague's, those they sent to other units).
+    file = None
+    if user.unite_id is not None and user.role != Role.PARTENAIRE:
+        file = "tout" if request.GET.get("file") == "tout" else "moi"
+        if file == "moi":
+            liste = liste.file_de(user)
     lignes = list(liste.order_by("-date", "-id")[:200])
     # Who is behind each signalement: the stored identity for those who hold the dossier, what
     # the sender typed for the others (a partner, a colleague of another unit).
@@ -107,6 +112,8 @@ def signalements(request):
             "statut": statut,
             "statuts": StatutSignalement.choices,
             "partenaire": user.role == Role.PARTENAIRE,
+            "file": file,
+            "libelle_file": "Pour moi" if user.role == Role.ASS else "Mon unité",
         },
     )
 
@@ -177,7 +184,26 @@ def signalement(request, pk: int):
             "declaree": sig.identite_declaree or {},
             "ecarts": _ecarts(sig) if voit_dossier else [],
             "url_liste": reverse("dossiers:signalements"),
+            "raison_pas_de_triage": "" if peut_trier else _raison_pas_de_triage(user, sig),
         },
+    )
+
+
+def _raison_pas_de_triage(user, sig: Signalement) -> str:
+    """Why a member of the service sees no triage form on a signalement still to be dealt with."""
+    if sig.unite_id != user.unite_id:
+        return (
+            "Ce signalement a été transmis à une autre unité : c'est elle qui le traite. Vous "
+            "en suivez le statut."
+        )
+    if sig.agent_id is not None and sig.agent_id != user.pk:
+        return (
+            f"Ce signalement est orienté vers {sig.agent.get_full_name()} : seul·e cette "
+            "personne ou le·la cadre de l'unité peut le traiter."
+        )
+    return (
+        "Le tri des signalements revient aux assistant·es de service social et au·à la cadre "
+        "de l'unité : vous pouvez le consulter."
     )
 
 
