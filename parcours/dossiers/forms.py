@@ -14,6 +14,7 @@ from parcours.dossiers.enums import (
 )
 from parcours.dossiers.models import Mission, Objectif
 from parcours.formulaires import DateInput, FormulaireDsfr, TelephoneField
+from parcours.lib.dates import probleme_date_activite
 from parcours.lib.nir import NirInvalide, normaliser_nir
 from parcours.lib.texte import (
     LONGUEUR_ADRESSE,
@@ -298,6 +299,14 @@ class EntretienForm(FormulaireDsfr):
         self.fields["second_agent"].queryset = Agent.objects.filter(
             organisme_id=organisme_id, is_active=True, role__in=(Role.ASS, Role.CSAM, Role.CADRE)
         ).order_by("nom", "prenom")
+        # Required with the default mode: said so, not « (facultatif) ».
+        self.fields["lieu_accueil"].obligatoire_si = "pour un entretien au lieu d'accueil"
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("mode") == ModeEntretien.LIEU_ACCUEIL and not donnees.get("lieu_accueil"):
+            self.add_error("lieu_accueil", "indiquez le lieu d'accueil de l'entretien")
+        return donnees
 
 
 class ObjectifForm(FormulaireDsfr):
@@ -362,3 +371,48 @@ class FiltreAccompagnementsForm(FormulaireDsfr):
     sans_contact = forms.IntegerField(
         label="Sans contact depuis (jours)", min_value=1, max_value=3650, required=False
     )
+
+
+class FiltreJournalForm(FormulaireDsfr):
+    """The access log's filters, in GET: kept in the pages' links, never a name nor a NIR.
+
+    The person is their internal id (the dossier page's link sets it, a hidden field keeps it):
+    a number that means nothing outside the service, already in every dossier's address."""
+
+    personne = forms.IntegerField(
+        label="Dossier",
+        required=False,
+        min_value=1,
+        max_value=10**18 - 1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": "Dossier inconnu : ouvrez le journal depuis la page du dossier.",
+            "min_value": "Dossier inconnu : ouvrez le journal depuis la page du dossier.",
+            "max_value": "Dossier inconnu : ouvrez le journal depuis la page du dossier.",
+        },
+    )
+    agent = forms.ModelChoiceField(
+        label="Agent",
+        queryset=Agent.objects.none(),
+        required=False,
+        empty_label="Tous les agents",
+        error_messages={"invalid_choice": "Choisissez un agent de la liste."},
+    )
+    du = forms.DateField(label="Du", required=False, widget=DateInput())
+    au = forms.DateField(label="Au", required=False, widget=DateInput())
+
+    def __init__(self, *args, agents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = agents
+
+    def clean(self):
+        donnees = super().clean()
+        aujourd_hui = timezone.localdate()
+        for champ in ("du", "au"):
+            jour = donnees.get(champ)
+            if jour and (probleme := probleme_date_activite(jour, aujourd_hui)):
+                self.add_error(champ, probleme)
+        du, au = donnees.get("du"), donnees.get("au")
+        if du and au and du > au:
+            self.add_error("au", "la date de fin précède la date de début")
+        return donnees

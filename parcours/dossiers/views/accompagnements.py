@@ -22,6 +22,7 @@ from parcours.dossiers.forms import (
 )
 from parcours.dossiers.models import Accompagnement
 from parcours.dossiers.models.accompagnements import DELAI_SANS_CONTACT
+from parcours.dossiers.views.dossiers import page_dossier
 from parcours.formulaires import rafraichir_version, reporter_erreurs
 from parcours.organisation.enums import Role
 
@@ -220,12 +221,15 @@ def entretien_rapide(request, pk: int):
                 "Entretien enregistré." if acc else "Intervention ponctuelle enregistrée.",
             )
             return redirect("dossiers:dossier", pk=assure.pk)
-    erreurs = "; ".join(
-        f"{form.fields[c].label if c in form.fields else ''} : {' '.join(m)}".strip(" :")
-        for c, m in form.errors.items()
+    # Refused: the dossier page again, the form open with what was typed and each error at its
+    # field (nothing typed is ever lost).
+    return page_dossier(
+        request,
+        assure,
+        form_entretien=form,
+        accompagnement_choisi=str(acc.pk) if acc else "",
+        status=400,
     )
-    messages.error(request, f"Entretien non enregistré — {erreurs}")
-    return redirect("dossiers:dossier", pk=assure.pk)
 
 
 def _accompagnement_a_modifier(request, pk: int) -> Accompagnement:

@@ -14,8 +14,8 @@ from parcours.dossiers.forms import AssureForm, EntretienForm, RechercheForm
 from parcours.dossiers.models import (
     Accompagnement,
     Action,
+    Assure,
     Entretien,
-    JournalAcces,
     Objectif,
     Orientation,
     Signalement,
@@ -81,8 +81,21 @@ def _chronologie(accompagnements, entretiens, signalements, orientations) -> lis
 
 
 def dossier(request, pk: int):
+    assure = perms.get_assure_for_user(request.user, pk, PartieDossier.DOSSIER)
+    return page_dossier(request, assure)
+
+
+def page_dossier(
+    request,
+    assure: Assure,
+    *,
+    form_entretien: EntretienForm | None = None,
+    accompagnement_choisi: str = "",
+    status: int = 200,
+):
+    """The dossier page; with a bound `form_entretien` (a refused interview), the form is shown
+    open with its errors and everything that was typed."""
     user = request.user
-    assure = perms.get_assure_for_user(user, pk, PartieDossier.DOSSIER)
     lit_accompagnements = perms.can_read_accompagnements(user)
     accompagnements = (
         assure.accompagnements.select_related("mission", "referent", "unite")
@@ -109,9 +122,11 @@ def dossier(request, pk: int):
     ouverts = [
         a for a in accompagnements if not a.est_clos and perms.can_write_accompagnement(user, a)
     ]
-    form_entretien = None
-    if lit_accompagnements:
+    entretien_refuse = form_entretien is not None
+    if lit_accompagnements and form_entretien is None:
         form_entretien = EntretienForm(unite_id=user.unite_id, organisme_id=user.organisme_id)
+    elif not lit_accompagnements:
+        form_entretien = None
     return render(
         request,
         "dossiers/dossier.html",
@@ -124,9 +139,12 @@ def dossier(request, pk: int):
             "chronologie": _chronologie(accompagnements, entretiens, signalements, orientations),
             "lit_accompagnements": lit_accompagnements,
             "form_entretien": form_entretien,
+            "entretien_refuse": entretien_refuse,
+            "accompagnement_choisi": accompagnement_choisi,
             "peut_ouvrir": perms.can_open_accompagnement(user, assure),
             "peut_historique": perms.can_read_historique(user),
         },
+        status=status,
     )
 
 
@@ -162,21 +180,6 @@ def assure_modifier(request, pk: int):
     return render(
         request, "dossiers/assure_modifier.html", {"form": form, "assure": assure, "actuel": actuel}
     )
-
-
-def journal(request):
-    """The access log of the unit — every read of a dossier by its agents — for its manager.
-
-    Only the unit's agents may read its dossiers, so this is every read of them."""
-    user = request.user
-    if not perms.can_read_journal(user):
-        raise PermissionDenied
-    lignes = (
-        JournalAcces.objects.filter(unite_id=user.unite_id)
-        .select_related("agent", "assure")
-        .order_by("-date", "-id")[:300]
-    )
-    return render(request, "dossiers/journal.html", {"lignes": lignes})
 
 
 def historique(request, pk: int):
