@@ -26,9 +26,14 @@ from tests.personas import creer_personas
 
 pytestmark = pytest.mark.django_db
 
-AUJOURD_HUI = timezone.localdate()
-HIER = AUJOURD_HUI - datetime.timedelta(days=1)
-DEMAIN = AUJOURD_HUI + datetime.timedelta(days=1)
+
+def hier() -> datetime.date:
+    # Computed when a test runs, not when the module is collected (which may be the day before).
+    return timezone.localdate() - datetime.timedelta(days=1)
+
+
+def demain() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=1)
 
 
 @pytest.fixture
@@ -69,7 +74,7 @@ def test_new_signalement_is_routed(p):
     SecteurFactory(unite=p.unite, agent=p.alice).communes.set(["82121"])
     assure = AssureFactory(commune_id="82121")
     sig = actions.enregistrer_signalement(
-        assure, acting_user=p.pierre, date=HIER, source="CPAM_MISAS", motif="Arrêt long"
+        assure, acting_user=p.pierre, date=hier(), source="CPAM_MISAS", motif="Arrêt long"
     )
     assert (sig.unite, sig.agent, sig.emetteur, sig.statut) == (
         p.unite,
@@ -79,11 +84,11 @@ def test_new_signalement_is_routed(p):
     )
     with pytest.raises(actions.RegleMetier, match="futur"):
         actions.enregistrer_signalement(
-            assure, acting_user=p.pierre, date=DEMAIN, source="ASSURE", motif="x"
+            assure, acting_user=p.pierre, date=demain(), source="ASSURE", motif="x"
         )
     with pytest.raises(actions.RegleMetier, match="précisez la source"):
         actions.enregistrer_signalement(
-            assure, acting_user=p.pierre, date=HIER, source="AUTRE", motif="x"
+            assure, acting_user=p.pierre, date=hier(), source="AUTRE", motif="x"
         )
 
 
@@ -100,7 +105,7 @@ def test_triage_opening_an_accompaniment(p):
         "PARCOURS_SANTE",
         p.alice,
         p.unite,
-        AUJOURD_HUI,
+        timezone.localdate(),
     )
     assert (sig.statut, sig.decide_par) == (StatutSignalement.ACCOMPAGNEMENT_OUVERT, p.alice)
     with pytest.raises(actions.RegleMetier, match="déjà été traité"):
@@ -131,7 +136,7 @@ def test_triage_intervention_ponctuelle(p):
     assert (entretien.assure, entretien.unite, entretien.date) == (
         sig.assure,
         p.unite,
-        AUJOURD_HUI,
+        timezone.localdate(),
     )
 
 
@@ -231,7 +236,7 @@ def _intake(client, **champs):
         "date_naissance": "1990-01-02",
         "sexe": "F",
         "commune": "Montauban",
-        "date": HIER.isoformat(),
+        "date": hier().isoformat(),
         "source": "ASSURE",
         "motif": "Arrêt de travail depuis quatre mois",
     }
@@ -278,9 +283,9 @@ def test_intake_refuses_an_invalid_nir_in_french(client, p):
 
 def test_closing_rules(p):
     acc = AccompagnementFactory(
-        referent=p.alice, date_debut=AUJOURD_HUI - datetime.timedelta(days=60)
+        referent=p.alice, date_debut=timezone.localdate() - datetime.timedelta(days=60)
     )
-    EntretienFactory(accompagnement=acc, date=AUJOURD_HUI - datetime.timedelta(days=10))
+    EntretienFactory(accompagnement=acc, date=timezone.localdate() - datetime.timedelta(days=10))
 
     def clore(**champs):
         acc.refresh_from_db()
@@ -289,12 +294,15 @@ def test_closing_rules(p):
         )
 
     for champs, champ_en_erreur in [
-        ({"date_fin": HIER, "issue": ""}, "issue"),
-        ({"date_fin": HIER, "issue": "INCONNUE"}, "issue"),
-        ({"date_fin": HIER, "issue": "AUTRE"}, "issue_precision"),
-        ({"date_fin": DEMAIN, "issue": "REPRISE_POSTE"}, "date_fin"),
+        ({"date_fin": hier(), "issue": ""}, "issue"),
+        ({"date_fin": hier(), "issue": "INCONNUE"}, "issue"),
+        ({"date_fin": hier(), "issue": "AUTRE"}, "issue_precision"),
+        ({"date_fin": demain(), "issue": "REPRISE_POSTE"}, "date_fin"),
         ({"date_fin": acc.date_debut - datetime.timedelta(days=1), "issue": "DECES"}, "date_fin"),
-        ({"date_fin": AUJOURD_HUI - datetime.timedelta(days=20), "issue": "DECES"}, "date_fin"),
+        (
+            {"date_fin": timezone.localdate() - datetime.timedelta(days=20), "issue": "DECES"},
+            "date_fin",
+        ),
         ({"date_fin": None, "issue": "DECES"}, "date_fin"),
     ]:
         with pytest.raises(actions.RegleMetier) as erreur:
@@ -302,19 +310,19 @@ def test_closing_rules(p):
         assert champ_en_erreur in erreur.value.error_dict, champs
     acc.refresh_from_db()
     assert acc.date_fin is None
-    clore(date_fin=HIER, issue=IssueAccompagnement.POSTE_AMENAGE)
+    clore(date_fin=hier(), issue=IssueAccompagnement.POSTE_AMENAGE)
     acc.refresh_from_db()
-    assert (acc.date_fin, acc.issue) == (HIER, "POSTE_AMENAGE")
+    assert (acc.date_fin, acc.issue) == (hier(), "POSTE_AMENAGE")
     with pytest.raises(actions.RegleMetier, match="déjà clos"):
-        clore(date_fin=HIER, issue="DECES")
+        clore(date_fin=hier(), issue="DECES")
 
 
 def test_reopening_clears_the_closing(p):
     acc = AccompagnementFactory(
-        referent=p.alice, date_debut=AUJOURD_HUI - datetime.timedelta(days=60)
+        referent=p.alice, date_debut=timezone.localdate() - datetime.timedelta(days=60)
     )
     acc = actions.cloturer_accompagnement(
-        acc, acting_user=p.alice, version=acc.version, date_fin=HIER, issue="DECES"
+        acc, acting_user=p.alice, version=acc.version, date_fin=hier(), issue="DECES"
     )
     acc = actions.rouvrir_accompagnement(acc, acting_user=p.alice, version=acc.version)
     acc.refresh_from_db()
@@ -347,17 +355,17 @@ def test_the_reopen_page_tells_an_open_accompaniment_cannot_be_reopened(client, 
 
 def test_a_closed_accompaniment_needs_an_outcome_in_the_database_too(p):
     acc = AccompagnementFactory(referent=p.alice)
-    acc.date_fin = AUJOURD_HUI
+    acc.date_fin = timezone.localdate()
     with pytest.raises(IntegrityError), transaction.atomic():
         acc.save()
 
 
 def test_no_interview_in_the_future_nor_outside_the_accompaniment(p):
     acc = AccompagnementFactory(
-        referent=p.alice, date_debut=AUJOURD_HUI - datetime.timedelta(days=30)
+        referent=p.alice, date_debut=timezone.localdate() - datetime.timedelta(days=30)
     )
     for jour, motif in [
-        (DEMAIN, "futur"),
+        (demain(), "futur"),
         (acc.date_debut - datetime.timedelta(days=1), "ouvert le"),
     ]:
         with pytest.raises(actions.RegleMetier, match=motif):
@@ -366,13 +374,13 @@ def test_no_interview_in_the_future_nor_outside_the_accompaniment(p):
             )
     with pytest.raises(actions.RegleMetier, match="lieu d'accueil"):
         actions.enregistrer_entretien(
-            acc.assure, acting_user=p.alice, accompagnement=acc, date=HIER, mode="LIEU_ACCUEIL"
+            acc.assure, acting_user=p.alice, accompagnement=acc, date=hier(), mode="LIEU_ACCUEIL"
         )
     entretien = actions.enregistrer_entretien(
         acc.assure,
         acting_user=p.alice,
         accompagnement=acc,
-        date=HIER,
+        date=hier(),
         mode="DOMICILE",
         second_agent=p.bastien,
         partenaire_present="Conseillère MisaS",
@@ -381,7 +389,7 @@ def test_no_interview_in_the_future_nor_outside_the_accompaniment(p):
     assert (entretien.unite, entretien.second_agent) == (p.unite, p.bastien)
     # An intervention ponctuelle counts for the agent's unit.
     ponctuelle = actions.enregistrer_entretien(
-        acc.assure, acting_user=p.octave, accompagnement=None, date=HIER, mode="TELEPHONE"
+        acc.assure, acting_user=p.octave, accompagnement=None, date=hier(), mode="TELEPHONE"
     )
     assert ponctuelle.unite == p.autre_unite
 
@@ -393,7 +401,7 @@ def test_the_referent_must_be_a_social_worker(p):
             acting_user=p.chloe,
             mission=mission(),
             referent=p.bastien,
-            date_debut=HIER,
+            date_debut=hier(),
         )
 
 

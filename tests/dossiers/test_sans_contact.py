@@ -14,11 +14,9 @@ from tests.personas import creer_personas
 
 pytestmark = pytest.mark.django_db
 
-AUJOURD_HUI = timezone.localdate()
-
 
 def _il_y_a(jours: int) -> datetime.date:
-    return AUJOURD_HUI - datetime.timedelta(days=jours)
+    return timezone.localdate() - datetime.timedelta(days=jours)
 
 
 @pytest.fixture
@@ -43,9 +41,11 @@ def suivis():
 def test_the_alert_is_for_accompaniments_in_progress_without_contact_for_too_long(suivis):
     _, a = suivis
     assert DELAI_SANS_CONTACT == 45
-    suivi = Accompagnement.objects.avec_suivi(AUJOURD_HUI)
-    assert set(suivi.sans_contact(AUJOURD_HUI)) == {a["oublie"], a["annule"]}
-    alertes = dict(suivi.avec_alerte_contact(AUJOURD_HUI).values_list("ref", "alerte_contact"))
+    suivi = Accompagnement.objects.avec_suivi(timezone.localdate())
+    assert set(suivi.sans_contact(timezone.localdate())) == {a["oublie"], a["annule"]}
+    alertes = dict(
+        suivi.avec_alerte_contact(timezone.localdate()).values_list("ref", "alerte_contact")
+    )
     assert alertes == {
         a["oublie"].ref: True,
         a["limite"].ref: False,
