@@ -396,11 +396,26 @@ def cloturer_accompagnement(
     date_fin: date | None,
     issue: str,
     issue_precision: str = "",
+    malgre_actions_en_retard: bool = False,
 ) -> Accompagnement:
+    """Close with an outcome. Overdue actions of the plan are not closed silently: the user
+    is told which, and closes anyway only by saying so (`malgre_actions_en_retard`)."""
     courant = verrouiller(Accompagnement, accompagnement.pk, version)
     erreurs = {}
     if courant.date_fin is not None:
         raise RegleMetier("cet accompagnement est déjà clos")
+    en_retard = list(
+        courant.actions.filter(faite=False, echeance__lt=timezone.localdate())
+        .order_by("echeance")
+        .values_list("libelle", flat=True)
+    )
+    if en_retard and not malgre_actions_en_retard:
+        erreurs["malgre_actions_en_retard"] = (
+            f"{len(en_retard)} action{'s' if len(en_retard) > 1 else ''} du plan d'aide "
+            f"{'sont' if len(en_retard) > 1 else 'est'} en retard ({', '.join(en_retard[:3])}"
+            f"{'…' if len(en_retard) > 3 else ''}) : marquez-les faites, ou cochez cette case "
+            "pour clore malgré tout"
+        )
     if not issue:
         erreurs["issue"] = "la clôture exige une issue"
     elif issue not in IssueAccompagnement.values:

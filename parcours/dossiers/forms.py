@@ -261,6 +261,9 @@ class ClotureForm(FormulaireDsfr):
         error_messages={"required": "la clôture exige une issue"},
     )
     issue_precision = forms.CharField(label="Issue : précisez", max_length=200, required=False)
+    malgre_actions_en_retard = forms.BooleanField(
+        label="Clore malgré les actions en retard du plan d'aide", required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):

@@ -45,13 +45,15 @@ class AccompagnementQuerySet(models.QuerySet):
 
     def avec_suivi(self, aujourd_hui: date) -> "AccompagnementQuerySet":
         """Annotate the last contact (last interview held, else the opening) and the number of
-        overdue actions, in the same query."""
+        overdue actions (none once closed: a closed plan is late no more), in the same query."""
         return self.annotate(
             dernier_entretien=Max("entretiens__date", filter=Q(entretiens__annule=False)),
             dernier_contact=Coalesce("dernier_entretien", "date_debut"),
             actions_en_retard=Count(
                 "actions",
-                filter=Q(actions__faite=False, actions__echeance__lt=aujourd_hui),
+                filter=Q(
+                    date_fin__isnull=True, actions__faite=False, actions__echeance__lt=aujourd_hui
+                ),
                 distinct=True,
             ),
         )

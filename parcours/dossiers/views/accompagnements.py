@@ -141,7 +141,7 @@ def accompagnement(request, pk: int):
             else:
                 messages.success(request, message)
                 return redirect("dossiers:accompagnement", pk=acc.pk)
-        messages.error(request, "Le formulaire contient des erreurs : rien n'a été enregistré.")
+        messages.error(request, _rien_d_enregistre(form))
     elif quel is not None:
         raise Http404("formulaire inconnu")
     entretiens = list(
@@ -167,6 +167,14 @@ def accompagnement(request, pk: int):
             "form_reponse": ReponseForm(prefix="reponse"),
         },
     )
+
+
+def _rien_d_enregistre(form) -> str:
+    """The message over a refused form: which fields to correct, by their label."""
+    champs = [form.fields[c].label for c in form.errors if c in form.fields]
+    if not champs:
+        return "Rien n'a été enregistré : voyez le message au-dessus du formulaire."
+    return f"Rien n'a été enregistré : corrigez {', '.join(f'« {c} »' for c in champs)}."
 
 
 def _enregistrer(quel: str, acc: Accompagnement, user, donnees: dict) -> str:
