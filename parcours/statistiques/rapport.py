@@ -247,6 +247,8 @@ def rendre_html(rapport: Rapport, *, pour_pdf: bool = False) -> str:
 
 
 def rendre_pdf(rapport: Rapport) -> bytes:
+    """The report as an accessible PDF (RGAA): tagged PDF/UA-1, with the HTML's title, language,
+    author and subject, and each chart or map as a figure with its text alternative."""
     from weasyprint import HTML  # heavy import, only where a PDF is made
 
-    return HTML(string=rendre_html(rapport, pour_pdf=True)).write_pdf()
+    return HTML(string=rendre_html(rapport, pour_pdf=True)).write_pdf(pdf_variant="pdf/ua-1")

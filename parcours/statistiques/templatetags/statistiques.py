@@ -1,8 +1,8 @@
 import base64
+import html
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from parcours.statistiques.tableaux import Tableau
 
@@ -29,6 +29,8 @@ def carte_svg(svg: str) -> str:
     if "<title>" in svg:
         titre = svg.split("<title>", 1)[1].split("</title>", 1)[0]
     donnees = base64.b64encode(svg.encode()).decode()
+    # The SVG's title is XML-escaped text: unescaped, then escaped again for an attribute
+    # (quotes included).
     return format_html(
-        '<img src="data:image/svg+xml;base64,{}" alt="{}">', donnees, mark_safe(titre)
+        '<img src="data:image/svg+xml;base64,{}" alt="{}">', donnees, html.unescape(titre)
     )
