@@ -39,6 +39,7 @@ from parcours.dossiers.models.assures import CHAMPS_IDENTITE
 from parcours.dossiers.perms import assures_suivis_par
 from parcours.imports.attente import HORS_PERIMETRE, MODIFIEE, NOUVELLE
 from parcours.imports.engine import (
+    AideColonne,
     Erreurs,
     Importeur,
     Lot,
@@ -50,6 +51,7 @@ from parcours.imports.engine import (
 from parcours.lib.csvlecture import lire_booleen, lire_date
 from parcours.lib.dates import probleme_date_activite, probleme_date_naissance
 from parcours.lib.nir import NirInvalide, normaliser_nir
+from parcours.lib.nombres import format_compte
 from parcours.lib.telephone import TelephoneInvalide, normaliser_telephone
 from parcours.lib.texte import LONGUEUR_ADRESSE, LONGUEUR_TEXTE, normaliser
 from parcours.organisation.enums import Role
@@ -63,6 +65,19 @@ SEXES = frozenset(Sexe.values)
 ISSUES = frozenset(IssueAccompagnement.values)
 MODES = frozenset(ModeEntretien.values)
 SOURCES = frozenset(SourceSignalement.values)
+
+# The template lines of the upload page (`AideColonne.exemple`) are about one fictitious person,
+# whose NIR is valid (its key is checked) but obviously made up (born abroad in « country 999 »,
+# order number 999), and name the unit, place and agent of the organisation templates.
+NIR_EXEMPLE = "185059999999953"
+AIDE_NIR = "NIR valide d'une personne déjà en base (importez d'abord assures.csv)"
+AIDE_DATE = "date (AAAA-MM-JJ ou JJ/MM/AAAA), pas dans le futur"
+
+
+def _codes(valeurs: Iterable[str]) -> str:
+    """« A, B ou C »."""
+    *debut, fin = valeurs
+    return f"{', '.join(debut)} ou {fin}" if debut else fin
 
 
 def _par_lots(cles: Iterable) -> Iterable[list]:
@@ -251,6 +266,37 @@ class AssuresImporteur(_AvecDates):
         *(Assure._meta.get_field(c).attname for c in CHAMPS_IDENTITE),
         "recherche",
     )
+    aide = {
+        "nir": AideColonne(
+            "clé de la personne : 15 caractères (13 et la clé de contrôle, qui est vérifiée), "
+            "espaces permis ; 2A ou 2B pour une naissance en Corse",
+            NIR_EXEMPLE,
+        ),
+        "nom": AideColonne("100 caractères au plus", "Exemple"),
+        "prenom": AideColonne("100 caractères au plus", "Camille"),
+        "date_naissance": AideColonne(AIDE_DATE, "1985-05-20"),
+        "sexe": AideColonne(_codes(Sexe.values), Sexe.M.value),
+        "commune": AideColonne(
+            "code INSEE de la commune de résidence, présente dans la géographie chargée",
+            "82121",
+            obligatoire=False,
+        ),
+        "adresse": AideColonne(
+            f"texte libre, {LONGUEUR_ADRESSE} caractères au plus",
+            "1 rue de l'Exemple, 82000 Montauban",
+            obligatoire=False,
+        ),
+        "telephone": AideColonne(
+            "numéro vérifié, enregistré au format international (+33…)",
+            "01 99 00 12 34",
+            obligatoire=False,
+        ),
+        "email": AideColonne(
+            "adresse électronique valide, enregistrée en minuscules",
+            "camille.exemple@example.org",
+            obligatoire=False,
+        ),
+    }
 
     def preparer(self) -> None:
         super().preparer()
@@ -332,6 +378,34 @@ class AccompagnementsImporteur(_AvecDates):
         "referent_id",
         "unite_id",
     )
+    aide = {
+        "ref": AideColonne("clé de l'accompagnement, 40 caractères au plus", "ACC-2024-0001"),
+        "nir": AideColonne(AIDE_NIR, NIR_EXEMPLE),
+        "mission": AideColonne(
+            "code d'une mission du référentiel : PARCOURS_SANTE, PDP, RETOUR_DOMICILE, "
+            "PASSAGE_RETRAITE, ou un code ajouté par l'administrateur",
+            "PDP",
+        ),
+        "date_debut": AideColonne(f"date d'ouverture : {AIDE_DATE}", "2024-01-15"),
+        "date_fin": AideColonne(
+            f"date de clôture : {AIDE_DATE}, pas avant l'ouverture ; vide pour un "
+            "accompagnement en cours",
+            "2024-06-28",
+            obligatoire=False,
+        ),
+        "issue": AideColonne(
+            f"code d'issue : {_codes(IssueAccompagnement.values)} ; une issue sans date de "
+            "clôture est refusée",
+            IssueAccompagnement.REPRISE_POSTE.value,
+            obligatoire="si date_fin est remplie",
+        ),
+        "agent": AideColonne(
+            "matricule du ou de la référent·e, un agent ass ou cadre déjà importé", "A00123"
+        ),
+        "unite": AideColonne(
+            "code d'une unité déjà importée : l'unité de l'accompagnement", "MP-82-MONTAUBAN"
+        ),
+    }
 
     def preparer(self) -> None:
         super().preparer()
@@ -408,6 +482,34 @@ class EntretiensImporteur(_AvecDates):
         "annule",
         "unite_id",
     )
+    aide = {
+        "ref": AideColonne("clé de l'entretien, 40 caractères au plus", "ENT-2024-0001"),
+        "accompagnement": AideColonne(
+            "ref d'un accompagnement déjà en base ; vide pour une intervention ponctuelle",
+            "ACC-2024-0001",
+            obligatoire=False,
+        ),
+        "nir": AideColonne(
+            f"{AIDE_NIR} ; avec un accompagnement, celui de la personne accompagnée", NIR_EXEMPLE
+        ),
+        "date": AideColonne(
+            f"{AIDE_DATE} ; avec un accompagnement, ni avant son ouverture ni après sa clôture",
+            "2024-02-20",
+        ),
+        "mode": AideColonne(_codes(ModeEntretien.values), ModeEntretien.LIEU_ACCUEIL.value),
+        "lieu_accueil": AideColonne(
+            "code d'un lieu d'accueil déjà importé", "LA-82121", obligatoire=False
+        ),
+        "agent": AideColonne("matricule de l'agent qui a mené l'entretien", "A00123"),
+        "duree_minutes": AideColonne(
+            "durée en minutes, nombre entier de 1 à 600", "45", obligatoire=False
+        ),
+        "annule": AideColonne(
+            "oui ou non (vide : non) ; un entretien annulé ne compte pas comme réalisé",
+            "non",
+            obligatoire=False,
+        ),
+    }
 
     def preparer(self) -> None:
         super().preparer()
@@ -521,6 +623,27 @@ class SignalementsImporteur(_AvecDates):
         "unite_id",
         "agent_id",
     )
+    aide = {
+        "ref": AideColonne("clé du signalement, 40 caractères au plus", "SIG-2024-0001"),
+        "nir": AideColonne(AIDE_NIR, NIR_EXEMPLE),
+        "date": AideColonne(f"date de réception : {AIDE_DATE}", "2024-01-08"),
+        "source": AideColonne(
+            f"code de source : {_codes(SourceSignalement.values)}",
+            SourceSignalement.SERVICE_MEDICAL.value,
+        ),
+        "motif": AideColonne(
+            f"{format_compte(LONGUEUR_TEXTE)} caractères au plus",
+            "Arrêt de travail de plus de 90 jours",
+        ),
+        "mission": AideColonne(
+            "code d'une mission du référentiel : la mission suggérée", "PDP", obligatoire=False
+        ),
+        "commentaire": AideColonne(
+            f"texte libre, {format_compte(LONGUEUR_TEXTE)} caractères au plus",
+            "Transmis par le service médical",
+            obligatoire=False,
+        ),
+    }
 
     def preparer(self) -> None:
         super().preparer()

@@ -33,11 +33,12 @@ import json
 import os
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, BinaryIO, ClassVar
 
 from django.conf import settings
@@ -245,6 +246,28 @@ class Lot:
         return [brute[0] for brute in self.brutes if brute[2] in etats]
 
 
+@dataclass(frozen=True)
+class AideColonne:
+    """How the upload page documents one column of a kind (French texts, shown to users).
+
+    `obligatoire` is True or False, or a short condition when the column is required only in
+    some cases (« si date_fin est remplie »). `exemple` is the column's value in the template
+    line offered for download: fictitious, and such that the templates, imported in order,
+    import cleanly.
+    """
+
+    description: str
+    exemple: str
+    obligatoire: bool | str = True
+
+    @property
+    def obligation(self) -> str:
+        """« oui », « non », or the condition."""
+        if isinstance(self.obligatoire, str):
+            return self.obligatoire
+        return "oui" if self.obligatoire else "non"
+
+
 class Importeur(ABC):
     """One kind of file. Subclasses set the class attributes and write `convertir`."""
 
@@ -263,6 +286,9 @@ class Importeur(ABC):
     # of its author's unit (« unite ») or organisme (« organisme »).
     roles: ClassVar[tuple[str, ...]] = ()
     journal_par: ClassVar[str] = "organisme"
+    # The help of the upload page, per column of `colonnes` (optional; every registered kind
+    # documents all its columns: tests/imports/test_aide.py).
+    aide: ClassVar[Mapping[str, AideColonne]] = MappingProxyType({})
 
     def __init__(self, *, acting_user=None, restreint: bool = False):
         self.acting_user = acting_user

@@ -6,6 +6,7 @@ from parcours.imports import views
 app_name = "imports"
 urlpatterns = [
     path("", views.televerser, name="televerser"),
+    path("modele/<slug:type_>/", views.modele, name="modele"),
     path("<id:pk>/", views.suivi, name="suivi"),
     path("<id:pk>/progression/", views.progression, name="progression"),
 ]

@@ -1,8 +1,8 @@
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from parcours.imports import perms, taches
+from parcours.imports import aide, perms, taches
 from parcours.imports.engine import REGISTRE
 from parcours.imports.forms import TeleversementForm
 from parcours.imports.models import Import
@@ -37,7 +37,7 @@ def televerser(request):
         taches.deposer(journal, fichier)
         taches.lancer(journal)
         return redirect("imports:suivi", pk=journal.pk)
-    formats = [(REGISTRE[t].libelle, ";".join(REGISTRE[t].colonnes)) for t in types]
+    formats = [aide.format_de(REGISTRE[t]) for t in types]
     journal = [
         i.tel_qu_affiche() for i in perms.imports_visible_to(user).select_related("auteur")[:20]
     ]
@@ -52,6 +52,19 @@ def televerser(request):
             "erreur_fichier": erreur_fichier,
         },
     )
+
+
+def modele(request: HttpRequest, type_: str) -> HttpResponse:
+    """The template CSV of a kind the user may import (header and one example row); another
+    kind is unknown to them, as a kind that does not exist."""
+    types = perms.types_importables(request.user)
+    if not types:
+        raise PermissionDenied
+    if type_ not in types:
+        raise Http404("type de fichier inconnu")
+    reponse = HttpResponse(aide.modele_csv(REGISTRE[type_]), content_type="text/csv; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="modele-{type_}.csv"'
+    return reponse
 
 
 def _journal_pour(request, pk: int) -> Import:

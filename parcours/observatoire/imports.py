@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from parcours.imports.engine import Erreurs, Importeur, enregistrer
+from parcours.imports.engine import AideColonne, Erreurs, Importeur, enregistrer
 from parcours.observatoire.fragilite import CRITERES
 from parcours.observatoire.models import DonneeFragilite
 from parcours.organisation.enums import Role
@@ -26,6 +26,9 @@ _SEPARATEURS_MILLIERS = re.compile(r"[ \u00a0\u202f]")
 _ENTIER = re.compile(r"^\d+$")
 # How many codes of the other granularity a double-counting message quotes.
 CODES_CITES = 3
+# What each count of a row holds, for the upload page's help.
+AIDE_EFFECTIF = "nombre entier, 0 ou plus (une case vide est refusée : écrivez 0)"
+AIDE_CRITERE = f"{AIDE_EFFECTIF}, pas plus que population_25_54"
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,31 @@ class FragiliteImporteur(Importeur):
         "population_25_54",
         *CRITERES,
     )
+    # Counts made up (the example of docs/imports.md), for Montauban.
+    aide = {
+        "territoire": AideColonne(
+            "clé de la ligne : code INSEE d'une commune (5 caractères) ou code d'un canton (4 ou "
+            "5 caractères) présent dans la géographie chargée ; une commune ou son canton, "
+            "jamais les deux",
+            "82121",
+        ),
+        "population_25_54": AideColonne(f"personnes de 25 à 54 ans : {AIDE_EFFECTIF}", "22287"),
+        "arret_90j": AideColonne(
+            f"dont en arrêt de travail de 90 jours consécutifs ou plus : {AIDE_CRITERE}", "348"
+        ),
+        "invalidite": AideColonne(
+            f"dont titulaires d'une pension d'invalidité : {AIDE_CRITERE}", "649"
+        ),
+        "css_non_participative": AideColonne(
+            "dont bénéficiaires de la complémentaire santé solidaire sans participation "
+            f"financière : {AIDE_CRITERE}",
+            "2239",
+        ),
+        "ald": AideColonne(f"dont en affection de longue durée : {AIDE_CRITERE}", "2042"),
+        "sans_complementaire": AideColonne(
+            f"dont sans complémentaire santé : {AIDE_CRITERE}", "1276"
+        ),
+    }
 
     # Rows check each other (double counting): the whole file is one chunk.
     par_morceaux = False

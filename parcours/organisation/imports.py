@@ -13,7 +13,14 @@ from django.contrib.auth.hashers import make_password
 from django.db import connections, router
 
 from parcours.imports.attente import MODIFIEE, NOUVELLE
-from parcours.imports.engine import Erreurs, Importeur, Lot, enregistrer, raison_historique
+from parcours.imports.engine import (
+    AideColonne,
+    Erreurs,
+    Importeur,
+    Lot,
+    enregistrer,
+    raison_historique,
+)
 from parcours.lib.csvlecture import lire_decimal
 from parcours.organisation.actions import (
     evenements_de_changement,
@@ -52,6 +59,11 @@ class OrganismesImporteur(_DeLOrganisme):
     cle = "code"
     modele = Organisme
     champs = ("code", "nom", "region_id")
+    aide = {
+        "code": AideColonne("clé de l'organisme, 20 caractères au plus", "CARSAT-MP"),
+        "nom": AideColonne("nom de l'organisme, 200 caractères au plus", "Carsat Midi-Pyrénées"),
+        "region": AideColonne("code INSEE d'une région présente dans la géographie chargée", "76"),
+    }
 
     def preparer(self) -> None:
         super().preparer()
@@ -80,6 +92,16 @@ class UnitesImporteur(_DeLOrganisme):
     cle = "code"
     modele = Unite
     champs = ("code", "nom", "organisme_id", "departement_id")
+    aide = {
+        "code": AideColonne("clé de l'unité, 20 caractères au plus", "MP-82-MONTAUBAN"),
+        "nom": AideColonne("nom de l'unité, 200 caractères au plus", "Montauban"),
+        "organisme": AideColonne("code d'un organisme déjà importé", "CARSAT-MP"),
+        "departement": AideColonne(
+            "code INSEE d'un département présent dans la géographie chargée, situé dans la "
+            "région de l'organisme (gardez le zéro en tête : 09, pas 9)",
+            "82",
+        ),
+    }
 
     def preparer(self) -> None:
         super().preparer()
@@ -126,6 +148,35 @@ class LieuxAccueilImporteur(_DeLOrganisme):
     cle = "code"
     modele = LieuAccueil
     champs = ("code", "nom", "adresse", "commune_id", "latitude", "longitude", "unite_id")
+    aide = {
+        "code": AideColonne("clé du lieu d'accueil, 20 caractères au plus", "LA-82121"),
+        "nom": AideColonne(
+            "nom du lieu d'accueil, 200 caractères au plus",
+            "Agence de l'Assurance Maladie — Montauban",
+        ),
+        "adresse": AideColonne(
+            "texte libre, 500 caractères au plus",
+            "12 avenue Gambetta, 82000 Montauban",
+            obligatoire=False,
+        ),
+        "commune": AideColonne(
+            "code INSEE d'une commune (ou d'un arrondissement de Paris, Lyon, Marseille) "
+            "présente dans la géographie chargée",
+            "82121",
+        ),
+        "latitude": AideColonne(
+            "nombre décimal entre −90 et 90, avec un point ou une virgule ; latitude et "
+            "longitude vides : le lieu est placé au point de la mairie de sa commune",
+            "44,0176",
+            obligatoire="non, mais avec longitude",
+        ),
+        "longitude": AideColonne(
+            "nombre décimal entre −180 et 180, avec un point ou une virgule",
+            "1,3550",
+            obligatoire="non, mais avec latitude",
+        ),
+        "unite": AideColonne("code d'une unité déjà importée", "MP-82-MONTAUBAN"),
+    }
 
     def preparer(self) -> None:
         super().preparer()
@@ -194,6 +245,29 @@ class AgentsImporteur(_DeLOrganisme):
     cle = "matricule"
     modele = Agent
     champs = ("matricule", "nom", "prenom", "role", "unite_id", "organisme_id", "email")
+    aide = {
+        "matricule": AideColonne(
+            "clé de l'agent et identifiant de connexion, 30 caractères au plus", "A00123"
+        ),
+        "nom": AideColonne("100 caractères au plus", "Martin"),
+        "prenom": AideColonne("100 caractères au plus", "Claire"),
+        "role": AideColonne(
+            f"l'un de {', '.join(Role.values)} (majuscules acceptées)", Role.ASS.value
+        ),
+        "unite": AideColonne(
+            f"pour {', '.join(ROLES_D_UNITE)} : code d'une unité déjà importée, obligatoire ; "
+            "pour pilotage : code de l'organisme (ou d'une de ses unités), obligatoire ; pour "
+            "partenaire et admin : code de l'organisme (ou d'une de ses unités), facultatif",
+            "MP-82-MONTAUBAN",
+            obligatoire="selon le rôle",
+        ),
+        "email": AideColonne(
+            "adresse électronique valide, enregistrée en minuscules ; sans elle, l'agent ne "
+            "peut pas recevoir le lien pour choisir son mot de passe",
+            "claire.martin@example.org",
+            obligatoire=False,
+        ),
+    }
 
     def preparer(self) -> None:
         super().preparer()

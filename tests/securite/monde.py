@@ -121,6 +121,7 @@ def creer_monde(*, observatoire_calcule: bool = True) -> Monde:
         "activation": ["MQ", "jeton-invalide"],
         "imports:suivi": [journal_import.pk],
         "imports:progression": [journal_import.pk],
+        "imports:modele": ["fragilite"],
         "dossiers:signalement": [signalement.pk],
         "dossiers:dossier": [assure.pk],
         "dossiers:assure_modifier": [assure.pk],

@@ -38,6 +38,9 @@ MATRICE = {
     # Messages are kept as files only without SMTP (not in tests: 404 for the administrator).
     "courriels": ligne("403 403 403 403 403 404 403 403 403 403 302"),
     "imports:televerser": ligne("403 403 200 200 403 200 403 200 200 403 302"),
+    # The fragility template: for those who import that kind; unknown to a unit manager, who
+    # imports other kinds; refused, as the upload page, to those who import nothing.
+    "imports:modele": ligne("403 403 404 200 403 200 403 404 200 403 302"),
     # An import of Chloé's: hers only.
     "imports:suivi": ligne("404 404 200 404 404 404 404 404 404 404 302"),
     "imports:progression": ligne("404 404 200 404 404 404 404 404 404 404 302"),
