@@ -85,12 +85,18 @@ def signalements(request):
     liste = visibles.select_related("assure", "unite", "agent", "mission", "emetteur")
     if statut != "tous":
         liste = liste.filter(statut=statut)
-    # A member of a unit sees their queue first (what the home page counts); « tout » adds the
-    # rest they may see (a colleague's, those they sent to other units).
+    # A member of a unit sees their queue (what the home page counts), and under it what they
+    # sent to other units, to follow it; « tout » shows everything they may see in one list.
     file = None
+    envoyes = []
     if user.unite_id is not None and user.role != Role.PARTENAIRE:
         file = "tout" if request.GET.get("file") == "tout" else "moi"
         if file == "moi":
+            envoyes = list(
+                liste.filter(emetteur=user)
+                .exclude(unite_id=user.unite_id)
+                .order_by("-date", "-id")[:200]
+            )
             liste = liste.file_de(user)
     lignes = list(liste.order_by("-date", "-id")[:200])
     # Who is behind each signalement: the stored identity for those who hold the dossier, what
@@ -99,16 +105,17 @@ def signalements(request):
     if perms.can_view_dossiers(user):
         suivis = set(
             perms.assures_visible_to(user)
-            .filter(pk__in={s.assure_id for s in lignes})
+            .filter(pk__in={s.assure_id for s in lignes + envoyes})
             .values_list("pk", flat=True)
         )
-    for s in lignes:
+    for s in lignes + envoyes:
         s.personne = _personne(s, s.assure_id in suivis)
     return render(
         request,
         "dossiers/signalements.html",
         {
             "signalements": lignes,
+            "envoyes": envoyes,
             "statut": statut,
             "statuts": StatutSignalement.choices,
             "partenaire": user.role == Role.PARTENAIRE,
