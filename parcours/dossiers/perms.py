@@ -13,6 +13,8 @@ interview there. Every list, export and API endpoint starts from a `*_visible_to
 every dossier page goes through `get_assure_for_user`, which authorises and logs the read.
 """
 
+from datetime import timedelta
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -25,6 +27,7 @@ from parcours.dossiers.models import (
     Signalement,
 )
 from parcours.organisation.enums import Role
+from parcours.organisation.models import Agent
 from parcours.organisation.perms import role_de
 
 ROLES_DOSSIERS = (Role.ASS, Role.CSAM, Role.CADRE)
@@ -85,6 +88,32 @@ def can_read_journal(user) -> bool:
     return role_de(user) == Role.CADRE and user.unite_id is not None
 
 
+def journal_visible_to(user) -> QuerySet[JournalAcces]:
+    """The access log a manager reviews: every line written for their unit — the reads of its
+    agents, and a partner's reads of the signalements the unit received."""
+    if not can_read_journal(user):
+        return JournalAcces.objects.none()
+    return JournalAcces.objects.filter(unite_id=user.unite_id)
+
+
+def agents_du_journal(user) -> QuerySet[Agent]:
+    """The agents who appear in the log the user reviews (the choices of its agent filter):
+    one probe of the (unit, agent) index per agent, whatever the length of the log."""
+    return Agent.objects.filter(
+        Exists(journal_visible_to(user).filter(agent_id=OuterRef("pk")))
+    ).order_by("nom", "prenom", "pk")
+
+
+def personne_du_journal(user, pk: int) -> Assure | None:
+    """The person the log is filtered on, if they appear in the log the user reviews — None
+    otherwise, exactly as for an id that exists nowhere: the filter reveals nothing."""
+    return (
+        Assure.objects.filter(pk=pk)
+        .filter(Exists(journal_visible_to(user).filter(assure_id=OuterRef("pk"))))
+        .first()
+    )
+
+
 def can_read_historique(user) -> bool:
     return role_de(user) == Role.CADRE and user.unite_id is not None
 
@@ -120,11 +149,28 @@ def signalements_visible_to(user) -> QuerySet[Signalement]:
     return Signalement.objects.none()
 
 
+# One line per consultation: what the agent's latest consultation of a dossier recorded less
+# than this ago is not written again (a page reloaded, a page shown again after a form it posted).
+# So every read of a part has a line of the same agent, dossier, part and unit at most this much
+# earlier; a read is never missing, it is dated to the minute.
+DELAI_CONSULTATION = timedelta(seconds=60)
+
+
 def journaliser(user, assure: Assure, partie: str, *, unite_id: int | None = None) -> None:
     """Log a read; it is reviewed by the reader's unit's manager (for a reader without a unit,
-    a partner, by the manager of `unite_id`: the unit that received what they read)."""
-    JournalAcces.objects.create(
-        agent=user, assure=assure, partie=partie, unite_id=user.unite_id or unite_id
+    a partner, by the manager of `unite_id`: the unit that received what they read).
+
+    One line per consultation: nothing is written when the agent's latest consultation of this
+    dossier, for the same unit and less than `DELAI_CONSULTATION` ago, already recorded this part
+    (a reload, the page shown again after a form it posted). Different parts stay distinct lines,
+    the notes' included (written just after the page that shows them); going from one page of
+    the dossier to another writes each. One query, as before the rule (JournalAcces.inscrire)."""
+    JournalAcces.objects.inscrire(
+        agent_id=user.pk,
+        assure_id=assure.pk,
+        partie=partie,
+        unite_id=user.unite_id or unite_id,
+        delai=DELAI_CONSULTATION,
     )
 
 

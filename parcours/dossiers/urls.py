@@ -1,7 +1,7 @@
 from django.urls import path
 
 import parcours.convertisseurs  # noqa: F401  (registers <id:…> and <annee:…>)
-from parcours.dossiers.views import accompagnements, dossiers, signalements
+from parcours.dossiers.views import accompagnements, dossiers, journal, signalements
 
 app_name = "dossiers"
 urlpatterns = [
@@ -40,5 +40,5 @@ urlpatterns = [
         accompagnements.orientation_reponse,
         name="orientation_reponse",
     ),
-    path("journal/", dossiers.journal, name="journal"),
+    path("journal/", journal.journal, name="journal"),
 ]
