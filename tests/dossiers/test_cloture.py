@@ -80,4 +80,6 @@ def test_the_action_button_says_what_it_does(client, acc):
     page = html.unescape(
         client.get(reverse("dossiers:accompagnement", args=[acc.pk])).content.decode()
     )
-    assert 'Marquer comme faite<span class="fr-sr-only"> : Rappeler la médecine du travail' in page
+    action = acc.actions.get()
+    assert f'<span id="action-{action.pk}">Rappeler la médecine du travail</span>' in page
+    assert f'aria-describedby="action-{action.pk}">Marquer comme faite</button>' in page

@@ -106,9 +106,11 @@ def test_a_homonym_outside_the_senders_unit_is_not_revealed(client, p, connue):
 
 def test_partner_reads_are_logged_for_the_receiving_unit(client, p, connue):
     client.force_login(p.pierre)
+    avant = JournalAcces.objects.filter(agent=p.pierre).count()
     _envoyer(client, connue.nir)
     sig = Signalement.objects.get()
-    avant = JournalAcces.objects.filter(agent=p.pierre).count()
+    # Sending opens the signalement's page; reading it again at once is the same consultation
+    # (issue 12, defect 13: one line per consultation).
     client.get(reverse("dossiers:signalement", args=[sig.pk]))
     lignes = JournalAcces.objects.filter(agent=p.pierre)
     assert lignes.count() == avant + 1
