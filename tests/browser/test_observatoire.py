@@ -10,6 +10,8 @@ from parcours.demo.fragilite import csv_fragilite_demo
 from parcours.dossiers.enums import ModeEntretien
 from parcours.imports.engine import importer
 from parcours.observatoire import calculs
+from parcours.observatoire.enums import StatutCalcul
+from parcours.observatoire.models import CalculObservatoire
 from parcours.organisation.enums import Role
 from parcours.territoire.chargement import charger_geographie
 from parcours.territoire.models import Commune
@@ -97,3 +99,27 @@ def test_pilotage_switches_maps_and_reads_a_canton(page, live_server):
         "() => document.querySelector('[data-testid=survol]').innerText.includes('12')"
     )
     assert carte.is_visible()
+
+
+def test_the_progress_of_a_new_computation_refreshes_until_it_ends(page, live_server):
+    """Issue 12, defect 5: « Nouveau calcul » stayed « Calcul en cours » forever (the page
+    polled nothing). The progress follows the computation and the page shows its end."""
+    organisme = _territoire()
+    calcul = CalculObservatoire.objects.create(
+        organisme=organisme, statut=StatutCalcul.EN_COURS, etape="Accessibilité", progression=40
+    )
+    _connexion(page, live_server, "paula")
+    page.goto(f"{live_server.url}/territoire/observatoire/")
+    progression = page.get_by_test_id("progression-observatoire")
+    assert "Calcul en cours" in progression.inner_text()
+    CalculObservatoire.objects.filter(pk=calcul.pk).update(etape="Implantation", progression=80)
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=progression-observatoire]')"
+        ".innerText.includes('Implantation')",
+        timeout=5000,
+    )
+    CalculObservatoire.objects.filter(pk=calcul.pk).update(
+        statut=StatutCalcul.ECHEC, etape="Échec : essai"
+    )
+    page.wait_for_selector("[data-testid=echec-calcul]", timeout=5000)
+    assert "Calcul en cours" not in page.content()
