@@ -11,7 +11,6 @@ import numpy as np
 
 from parcours.lib import svg
 from parcours.lib.nombres import decimal_fr
-from parcours.lib.svg import POLICE
 from parcours.observatoire.cartes.geometrie import (
     PRECISION,
     ContoursPseudoCantons,
@@ -202,16 +201,15 @@ class Figure:
         else:
             taille = 'width="100%"'
         titre = f"{self.titre} — {self.sous_titre}"
-        return (
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {LARGEUR} {hauteur}" '
-            f'{taille} role="img" aria-label="{svg.attribut(titre)}" '
-            f'font-family="{POLICE}" font-size="12" fill="#161616">'
-            f"<title>{svg.texte(titre)}</title>"
-            f'<rect width="{LARGEUR}" height="{hauteur}" fill="{BLANC}"/>'
-            f"{entete}{sous_titre}"
-            f'<g class="carte">{"".join(self.carte)}</g>'
-            f'<g class="legende">{"".join(self.legende)}</g>'
-            f'<g class="source">{texte_source}</g></svg>'
+        corps = [
+            f'<rect width="{LARGEUR}" height="{hauteur}" fill="{BLANC}"/>',
+            f"{entete}{sous_titre}",
+            f'<g class="carte">{"".join(self.carte)}</g>',
+            f'<g class="legende">{"".join(self.legende)}</g>',
+            f'<g class="source">{texte_source}</g>',
+        ]
+        return svg.svg(
+            LARGEUR, hauteur, titre, corps, taille=taille, font_size="12", fill="#161616"
         )
 
     # Map layers
