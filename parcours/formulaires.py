@@ -36,15 +36,34 @@ def appliquer_classes_dsfr(form: forms.BaseForm) -> None:
             attrs["class"] = f"{attrs.get('class', '')} {classe}".strip()
 
 
+VIDE = "— choisir —"
+
+
+def sans_tirets(form: forms.BaseForm) -> None:
+    """Django's empty choice « --------- » means nothing to a user: « — choisir — »."""
+    for champ in form.fields.values():
+        if isinstance(champ, forms.ModelChoiceField) and champ.empty_label == "---------":
+            champ.empty_label = VIDE
+        elif isinstance(champ, forms.ChoiceField) and not isinstance(champ, forms.ModelChoiceField):
+            choix = list(champ.choices)
+            if any(valeur == "" and libelle == "---------" for valeur, libelle in choix):
+                champ.choices = [
+                    (valeur, VIDE if (valeur, libelle) == ("", "---------") else libelle)
+                    for valeur, libelle in choix
+                ]
+
+
 class FormulaireDsfr(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        sans_tirets(self)
         appliquer_classes_dsfr(self)
 
 
 class FormulaireModeleDsfr(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        sans_tirets(self)
         appliquer_classes_dsfr(self)
 
 

@@ -2,8 +2,15 @@
 
 import factory
 
-from parcours.organisation.enums import Role
-from parcours.organisation.models import Agent, LieuAccueil, Organisme, Secteur, Unite
+from parcours.organisation.enums import CategoriePartenaire, Role
+from parcours.organisation.models import (
+    Agent,
+    LieuAccueil,
+    Organisme,
+    Partenaire,
+    Secteur,
+    Unite,
+)
 from parcours.territoire.models import Commune, Departement, PseudoCanton, Region
 
 MOT_DE_PASSE = "un-mot-de-passe-de-test"
@@ -116,3 +123,14 @@ class SecteurFactory(factory.django.DjangoModelFactory):
 
     nom = factory.Sequence(lambda n: f"Secteur {n}")
     unite = factory.SubFactory(UniteFactory)
+
+
+class PartenaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partenaire
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"PART{n}")
+    nom = factory.LazyAttribute(lambda o: f"CPAM — MisaS {o.code}")
+    categorie = CategoriePartenaire.CPAM_MISAS
+    organisme = factory.SubFactory(OrganismeFactory)

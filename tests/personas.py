@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Agent, Organisme, Unite
-from tests.factories import AgentFactory, OrganismeFactory, UniteFactory
+from tests.factories import AgentFactory, OrganismeFactory, PartenaireFactory, UniteFactory
 
 
 @dataclass
@@ -58,6 +58,11 @@ def creer_personas() -> Personas:
             unite=None,
             organisme=organisme,
             structure="CPAM de Tarn-et-Garonne",
+            partenaire=PartenaireFactory(
+                code="P-CPAM82-MISAS",
+                nom="CPAM de Tarn-et-Garonne — Mission accompagnement santé",
+                organisme=organisme,
+            ),
         ),
         adele=AgentFactory(
             matricule="adele", prenom="Adèle", role=Role.ADMIN, unite=None, organisme=organisme

@@ -14,9 +14,16 @@ from dataclasses import dataclass
 import numpy as np
 from django.db import transaction
 
-from parcours.organisation.enums import Role
-from parcours.organisation.models import Agent, LieuAccueil, Organisme, Secteur, Unite
-from parcours.territoire.models import Commune, Region
+from parcours.organisation.enums import CategoriePartenaire, Role
+from parcours.organisation.models import (
+    Agent,
+    LieuAccueil,
+    Organisme,
+    Partenaire,
+    Secteur,
+    Unite,
+)
+from parcours.territoire.models import Commune, Departement, Region
 
 CODE_ORGANISME = "CARSAT-MP"
 NOM_ORGANISME = "Carsat Midi-Pyrénées (démonstration)"
@@ -266,6 +273,7 @@ def generer_demo() -> Organisme:
                 [lien(secteur_id=secteur.pk, commune_id=str(codes[i])) for i in bloc]
             )
 
+    annuaire = _annuaire(organisme, departements)
     montauban = unites["MP-82-MONTAUBAN"]
     demo = {
         "demo-ass": ("Claire", "Vialaret", Role.ASS, montauban, ""),
@@ -282,7 +290,16 @@ def generer_demo() -> Organisme:
         "demo-admin": ("Olivier", "Roche", Role.ADMIN, None, ""),
     }
     for matricule, (prenom, nom, role, unite, structure) in demo.items():
-        agent = _agent(matricule, prenom, nom, role, unite, organisme, structure=structure)
+        agent = _agent(
+            matricule,
+            prenom,
+            nom,
+            role,
+            unite,
+            organisme,
+            structure=structure,
+            partenaire=annuaire["82-CPAM_MISAS"] if role == Role.PARTENAIRE else None,
+        )
         if not agent.check_password(MOT_DE_PASSE_DEMO):
             agent.set_password(MOT_DE_PASSE_DEMO)
             agent.save(update_fields=["password"])
@@ -306,6 +323,7 @@ def _agent(
     organisme: Organisme,
     *,
     structure: str = "",
+    partenaire: Partenaire | None = None,
 ) -> Agent:
     email = f"{matricule.lower()}@demo.parcours.invalid"
     agent, cree = _a_jour(
@@ -319,6 +337,7 @@ def _agent(
             "organisme": organisme,
             "email": email,
             "structure": structure,
+            "partenaire": partenaire,
             "is_active": True,
         },
     )
@@ -326,3 +345,41 @@ def _agent(
         agent.set_unusable_password()
         agent.save(update_fields=["password"])
     return agent
+
+
+# The partner structures of each département of the demo (names are generic, not real ones).
+ANNUAIRE_DEMO = (
+    (CategoriePartenaire.CPAM_MISAS, "CPAM — Mission accompagnement santé — {de}"),
+    (CategoriePartenaire.CPAM_ASS, "CPAM — action sanitaire et sociale — {de}"),
+    (CategoriePartenaire.CPAM_ACCUEIL, "CPAM — accueil — {de}"),
+    (CategoriePartenaire.SERVICE_MEDICAL, "Service médical (ELSM) — {de}"),
+    (CategoriePartenaire.MEDECIN_TRAVAIL, "Service de prévention et de santé au travail — {de}"),
+    (CategoriePartenaire.FRANCE_TRAVAIL, "France Travail — {de}"),
+    (CategoriePartenaire.CAP_EMPLOI, "Cap emploi — {de}"),
+    (CategoriePartenaire.MDPH, "MDPH — {de}"),
+    (CategoriePartenaire.SERVICE_SOCIAL_HOSPITALIER, "Centre hospitalier, service social — {de}"),
+    (CategoriePartenaire.CENTRE_EXAMENS_SANTE, "Centre d'examens de santé — {de}"),
+    (CategoriePartenaire.BIEN_VIEILLIR, "Ateliers « bien vieillir » — {de}"),
+)
+
+
+def _annuaire(organisme: Organisme, departements: list[str]) -> dict[str, Partenaire]:
+    """A directory of partner structures per département: `{"82-CPAM_MISAS": structure}`."""
+    noms = dict(Departement.objects.filter(code__in=departements).values_list("code", "nom"))
+    annuaire = {}
+    for departement in departements:
+        de = f"du département {departement}" if departement not in noms else noms[departement]
+        for categorie, modele in ANNUAIRE_DEMO:
+            code = f"DEMO-{departement}-{categorie}"
+            annuaire[f"{departement}-{categorie}"], _ = _a_jour(
+                Partenaire,
+                code=code,
+                defaults={
+                    "nom": modele.format(de=de),
+                    "categorie": categorie,
+                    "organisme": organisme,
+                    "departement_id": departement,
+                    "email": f"{code.lower().replace('_', '-')}@demo.parcours.invalid",
+                },
+            )
+    return annuaire

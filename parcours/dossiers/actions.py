@@ -35,12 +35,13 @@ from parcours.dossiers.models import (
 )
 from parcours.dossiers.models.assures import CHAMPS_IDENTITE, identite_en_texte
 from parcours.dossiers.perms import assures_visible_to
+from parcours.dossiers.sources import source_du_partenaire
 from parcours.lib.dates import probleme_date_activite, probleme_date_naissance
 from parcours.lib.texte import normaliser
 from parcours.lib.verrou import ConflitDeVersion as ConflitDeVersion  # re-exported, see above
 from parcours.lib.verrou import verrouiller
 from parcours.organisation.enums import Role
-from parcours.organisation.models import Agent, LieuAccueil, Secteur, Unite
+from parcours.organisation.models import Agent, LieuAccueil, Partenaire, Secteur, Unite
 
 
 class RegleMetier(ValidationError):
@@ -156,7 +157,14 @@ def enregistrer_signalement(
     commune_id: str | None = None,
 ) -> Signalement:
     """Record a signalement and route it; `commune_id` (the one the sender gave) routes it
-    before the person's stored commune."""
+    before the person's stored commune.
+
+    A partner sends in its own name, today: its structure's source and today's date replace
+    whatever was posted (the form does not offer them)."""
+    partenaire = None
+    if acting_user.role == Role.PARTENAIRE:
+        source, source_precision, partenaire = source_du_partenaire(acting_user)
+        date = timezone.localdate()
     if date > timezone.localdate():
         raise RegleMetier({"date": "la date de réception ne peut pas être dans le futur"})
     if probleme := probleme_date_activite(date, timezone.localdate()):
@@ -174,6 +182,7 @@ def enregistrer_signalement(
         mission=mission,
         commentaire=commentaire,
         emetteur=acting_user,
+        partenaire=partenaire,
         unite=routage.unite,
         agent=routage.agent,
         identite_declaree=identite_declaree or {},
@@ -465,21 +474,18 @@ def rouvrir_accompagnement(
 # Interviews ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def enregistrer_entretien(
-    assure: Assure,
+def _controler_entretien(
     *,
-    acting_user: Agent,
+    auteur: Agent,
     accompagnement: Accompagnement | None,
+    assure: Assure,
     date: date,
     mode: str,
-    lieu_accueil: LieuAccueil | None = None,
-    duree_minutes: int | None = None,
-    second_agent: Agent | None = None,
-    partenaire_present: str = "",
-    notes: str = "",
-    unite: Unite | None = None,
-) -> Entretien:
+    lieu_accueil: LieuAccueil | None,
+    second_agent: Agent | None,
+    partenaire: Partenaire | None,
+) -> dict[str, str]:
+    """The rules of an interview, recorded or corrected: per field, what is wrong."""
     erreurs = {}
     if date > timezone.localdate():
         erreurs["date"] = "un entretien ne peut pas être daté dans le futur"
@@ -496,8 +502,41 @@ def enregistrer_entretien(
             erreurs["date"] = f"l'accompagnement a été clos le {accompagnement.date_fin:%d/%m/%Y}"
     if mode == ModeEntretien.LIEU_ACCUEIL and lieu_accueil is None:
         erreurs["lieu_accueil"] = "indiquez le lieu d'accueil"
-    if second_agent is not None and second_agent.pk == acting_user.pk:
+    if second_agent is not None and second_agent.pk == auteur.pk:
         erreurs["second_agent"] = "le second agent doit être une autre personne"
+    elif second_agent is not None and second_agent.organisme_id != auteur.organisme_id:
+        erreurs["second_agent"] = "le second agent doit être de votre organisme"
+    if partenaire is not None and partenaire.organisme_id != auteur.organisme_id:
+        erreurs["partenaire"] = "cette structure n'est pas dans l'annuaire de votre organisme"
+    return erreurs
+
+
+@transaction.atomic
+def enregistrer_entretien(
+    assure: Assure,
+    *,
+    acting_user: Agent,
+    accompagnement: Accompagnement | None,
+    date: date,
+    mode: str,
+    lieu_accueil: LieuAccueil | None = None,
+    duree_minutes: int | None = None,
+    second_agent: Agent | None = None,
+    partenaire: Partenaire | None = None,
+    partenaire_present: str = "",
+    notes: str = "",
+    unite: Unite | None = None,
+) -> Entretien:
+    erreurs = _controler_entretien(
+        auteur=acting_user,
+        accompagnement=accompagnement,
+        assure=assure,
+        date=date,
+        mode=mode,
+        lieu_accueil=lieu_accueil,
+        second_agent=second_agent,
+        partenaire=partenaire,
+    )
     if erreurs:
         raise RegleMetier(erreurs)
     if accompagnement is not None:
@@ -514,12 +553,90 @@ def enregistrer_entretien(
         duree_minutes=duree_minutes,
         agent=acting_user,
         second_agent=second_agent,
+        partenaire=partenaire,
         partenaire_present=partenaire_present,
         notes=notes,
         unite_id=unite_id,
     )
     _sauver(entretien, acting_user)
     return entretien
+
+
+def peut_corriger_entretien(user: Agent, entretien: Entretien) -> bool:
+    """Its author, or the manager of its unit; never an interview of another unit."""
+    if entretien.unite_id != user.unite_id or entretien.annule:
+        return False
+    return entretien.agent_id == user.pk or user.role == Role.CADRE
+
+
+CHAMPS_CORRIGEABLES = (
+    "date",
+    "mode",
+    "lieu_accueil",
+    "duree_minutes",
+    "second_agent",
+    "partenaire",
+    "partenaire_present",
+    "notes",
+)
+
+
+@transaction.atomic
+def corriger_entretien(
+    entretien: Entretien, *, acting_user: Agent, version: int, motif: str, **champs
+) -> Entretien:
+    """Correct an interview (a wrong colleague, date, place…): its author or the unit's
+    manager; the change history keeps the previous version, who corrected it and why."""
+    courant = verrouiller(Entretien, entretien.pk, version)
+    if not peut_corriger_entretien(acting_user, courant):
+        raise RegleMetier("seul l'auteur de l'entretien ou le·la cadre de l'unité peut le corriger")
+    if not motif.strip():
+        raise RegleMetier({"motif": "indiquez pourquoi vous corrigez l'entretien"})
+    inconnus = set(champs) - set(CHAMPS_CORRIGEABLES)
+    if inconnus:
+        raise ValueError(f"champs non corrigeables : {sorted(inconnus)}")
+    valeurs = {c: champs.get(c, getattr(courant, c)) for c in CHAMPS_CORRIGEABLES}
+    erreurs = _controler_entretien(
+        auteur=courant.agent,
+        accompagnement=courant.accompagnement,
+        assure=courant.assure,
+        date=valeurs["date"],
+        mode=valeurs["mode"],
+        lieu_accueil=valeurs["lieu_accueil"],
+        second_agent=valeurs["second_agent"],
+        partenaire=valeurs["partenaire"],
+    )
+    if erreurs:
+        raise RegleMetier(erreurs)
+    if valeurs["mode"] != ModeEntretien.LIEU_ACCUEIL:
+        valeurs["lieu_accueil"] = None
+    for champ, valeur in valeurs.items():
+        setattr(courant, champ, valeur)
+    courant.version += 1
+    courant._change_reason = f"correction : {motif.strip()}"[:100]
+    _sauver(courant, acting_user)
+    return courant
+
+
+@transaction.atomic
+def annuler_entretien(
+    entretien: Entretien, *, acting_user: Agent, version: int, motif: str
+) -> Entretien:
+    """Cancel an interview recorded by mistake: it stays in the dossier, marked « annulé » with
+    its reason, and leaves every count (statistics count only interviews not cancelled)."""
+    courant = verrouiller(Entretien, entretien.pk, version)
+    if courant.annule:
+        raise RegleMetier("cet entretien est déjà annulé")
+    if not peut_corriger_entretien(acting_user, courant):
+        raise RegleMetier("seul l'auteur de l'entretien ou le·la cadre de l'unité peut l'annuler")
+    if not motif.strip():
+        raise RegleMetier({"motif_annulation": "indiquez pourquoi l'entretien est annulé"})
+    courant.annule = True
+    courant.motif_annulation = motif.strip()[:300]
+    courant.version += 1
+    courant._change_reason = "annulation"
+    _sauver(courant, acting_user)
+    return courant
 
 
 @transaction.atomic

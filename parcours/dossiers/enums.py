@@ -1,5 +1,7 @@
 from django.db import models
 
+from parcours.organisation.enums import CategoriePartenaire
+
 
 class Axe(models.TextChoices):
     SANTE = "SANTE", "axe santé"
@@ -38,6 +40,18 @@ class SourceSignalement(models.TextChoices):
     ASSURE = "ASSURE", "la personne elle-même (36 46, accueil)"
     LISTE_CIBLEE = "LISTE_CIBLEE", "liste de ciblage (offre de service)"
     AUTRE = "AUTRE", "autre, précisez"
+
+
+# The source of a partner's signalement follows its structure's category in the directory;
+# the categories absent here are « autre » with the structure's name.
+SOURCE_DE_CATEGORIE = {
+    CategoriePartenaire.CPAM_MISAS: SourceSignalement.CPAM_MISAS,
+    CategoriePartenaire.CPAM_ASS: SourceSignalement.CPAM_ASS,
+    CategoriePartenaire.CPAM_ACCUEIL: SourceSignalement.CPAM_ACCUEIL,
+    CategoriePartenaire.SERVICE_MEDICAL: SourceSignalement.SERVICE_MEDICAL,
+    CategoriePartenaire.MEDECIN_TRAVAIL: SourceSignalement.MEDECIN_TRAVAIL,
+    CategoriePartenaire.SERVICE_SOCIAL_HOSPITALIER: SourceSignalement.SERVICE_SOCIAL_HOSPITALIER,
+}
 
 
 class StatutSignalement(models.TextChoices):

@@ -13,6 +13,7 @@ from parcours.dossiers.enums import (
     StatutSignalement,
 )
 from parcours.dossiers.models import Mission, Objectif
+from parcours.dossiers.sources import source_du_partenaire, source_par_defaut
 from parcours.formulaires import DateInput, FormulaireDsfr, TelephoneField
 from parcours.lib.dates import probleme_date_activite
 from parcours.lib.nir import NirInvalide, normaliser_nir
@@ -23,7 +24,8 @@ from parcours.lib.texte import (
     normaliser,
 )
 from parcours.organisation.enums import Role
-from parcours.organisation.models import Agent, LieuAccueil
+from parcours.organisation.models import Agent, LieuAccueil, Partenaire
+from parcours.organisation.proximite import choix_groupes
 from parcours.territoire.models import Commune
 
 
@@ -167,9 +169,19 @@ class SignalementForm(FormulaireDsfr):
         max_length=LONGUEUR_TEXTE,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, emetteur=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
+        self.fields["source"].initial = SourceSignalement.ASSURE
+        self.source_imposee = None
+        if emetteur is not None and emetteur.role == Role.PARTENAIRE:
+            # A partner sends in its own name, today (actions.enregistrer_signalement).
+            source, precision, structure = source_du_partenaire(emetteur)
+            self.source_imposee = structure.nom if structure else precision
+            for champ in ("date", "source", "source_precision"):
+                del self.fields[champ]
+        elif emetteur is not None:
+            self.fields["source"].initial = source_par_defaut(emetteur)
 
     def clean(self):
         donnees = super().clean()
@@ -195,29 +207,34 @@ def _agents_de_l_unite(unite_id, roles=(Role.ASS, Role.CADRE)):
 
 
 class TriageForm(FormulaireDsfr):
+    """The decision on a signalement; each decision has its own fields (the template shows
+    those of the chosen decision only, with CSS: no JavaScript needed)."""
+
     statut = forms.ChoiceField(
         label="Suite donnée",
         choices=[c for c in StatutSignalement.choices if c[0] != StatutSignalement.A_TRAITER],
         widget=forms.RadioSelect,
     )
     mission = forms.ModelChoiceField(
-        label="Mission (si un accompagnement est ouvert)",
+        label="Mission",
         queryset=Mission.objects.actives(),
         required=False,
+        empty_label="— choisir la mission —",
     )
     referent = forms.ModelChoiceField(
-        label="Référent·e (si un accompagnement est ouvert)",
+        label="Référent·e",
         queryset=Agent.objects.none(),
         required=False,
+        empty_label="— choisir le ou la référent·e —",
     )
     mode = forms.ChoiceField(
-        label="Mode de l'intervention ponctuelle",
+        label="Mode de l'intervention",
         choices=ModeEntretien.choices,
         initial=ModeEntretien.TELEPHONE,
         required=False,
     )
     lieu_accueil = forms.ModelChoiceField(
-        label="Lieu d'accueil (intervention ponctuelle au lieu d'accueil)",
+        label="Lieu d'accueil",
         queryset=LieuAccueil.objects.none(),
         required=False,
     )
@@ -230,12 +247,35 @@ class TriageForm(FormulaireDsfr):
         max_length=LONGUEUR_TEXTE,
     )
 
-    def __init__(self, *args, unite_id=None, **kwargs):
+    # The fields of each decision, in the order shown (actions.trier_signalement checks them).
+    CHAMPS_PAR_DECISION = {
+        StatutSignalement.ACCOMPAGNEMENT_OUVERT: ("mission", "referent"),
+        StatutSignalement.INTERVENTION_PONCTUELLE: ("mode", "lieu_accueil"),
+        StatutSignalement.ORIENTE_AILLEURS: ("motif_decision",),
+        StatutSignalement.HORS_CHAMP: ("motif_decision",),
+    }
+
+    def __init__(self, *args, unite_id=None, commune=None, organisme=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["referent"].queryset = _agents_de_l_unite(unite_id)
-        self.fields["lieu_accueil"].queryset = LieuAccueil.objects.actifs().filter(
-            unite_id=unite_id
+        lieux = LieuAccueil.objects.actifs().filter(unite__organisme=organisme)
+        self.fields["lieu_accueil"].queryset = lieux
+        self.fields["lieu_accueil"].choices = choix_groupes(
+            lieux, unite_id=unite_id, commune=commune, organisme=organisme
         )
+        self.fields["mission"].obligatoire_si = "pour ouvrir un accompagnement"
+        self.fields["referent"].obligatoire_si = "pour ouvrir un accompagnement"
+        self.fields["mode"].obligatoire_si = "pour une intervention ponctuelle"
+        self.fields["lieu_accueil"].obligatoire_si = "pour une intervention au lieu d'accueil"
+        self.fields["motif_decision"].obligatoire_si = "pour une orientation ou un hors champ"
+
+    def champs_de_decision(self) -> list[dict]:
+        """Each decision's field once, with the decisions that ask for it (CSS classes)."""
+        decisions: dict[str, list[str]] = {}
+        for decision, champs in self.CHAMPS_PAR_DECISION.items():
+            for nom in champs:
+                decisions.setdefault(nom, []).append(decision.value)
+        return [{"champ": self[nom], "decisions": liste} for nom, liste in decisions.items()]
 
 
 class OuvertureForm(FormulaireDsfr):
@@ -271,6 +311,51 @@ class ClotureForm(FormulaireDsfr):
         self.fields["date_fin"].initial = timezone.localdate()
 
 
+def choix_des_agents(agent) -> list:
+    """The colleagues an agent may name at a joint interview: their unit's first, then each
+    other unit of the organisme; every name with its role (and unit) — no homonym is ambiguous."""
+    collegues = (
+        Agent.objects.filter(
+            organisme_id=agent.organisme_id,
+            is_active=True,
+            role__in=(Role.ASS, Role.CSAM, Role.CADRE),
+        )
+        .exclude(pk=agent.pk)
+        .select_related("unite")
+        .order_by("unite__nom", "nom", "prenom")
+    )
+    par_unite: dict = {}
+    for collegue in collegues:
+        par_unite.setdefault(collegue.unite, []).append(collegue)
+    choix: list = [("", "— personne —")]
+    unites = sorted(par_unite, key=lambda u: (u is None or u.pk != agent.unite_id, str(u)))
+    for unite in unites:
+        titre = f"Votre unité — {unite}" if unite and unite.pk == agent.unite_id else str(unite)
+        choix.append(
+            (
+                titre,
+                [
+                    (c.pk, f"{c.nom} {c.prenom} — {Role(c.role).label}, {unite}")
+                    for c in par_unite[unite]
+                ],
+            )
+        )
+    return choix
+
+
+def choix_des_partenaires(organisme_id) -> list:
+    """The organisme's partner directory, by category."""
+    par_categorie: dict = {}
+    for partenaire in Partenaire.objects.actifs().de_l_organisme(organisme_id).order_by("nom"):
+        par_categorie.setdefault(partenaire.get_categorie_display(), []).append(
+            (partenaire.pk, partenaire.nom)
+        )
+    return [("", "— aucun —")] + [
+        (categorie[:1].upper() + categorie[1:], liste)
+        for categorie, liste in sorted(par_categorie.items())
+    ]
+
+
 class EntretienForm(FormulaireDsfr):
     date = forms.DateField(label="Date", widget=DateInput())
     mode = forms.ChoiceField(label="Mode", choices=ModeEntretien.choices)
@@ -281,10 +366,23 @@ class EntretienForm(FormulaireDsfr):
         label="Durée (minutes)", min_value=1, max_value=600, required=False
     )
     second_agent = forms.ModelChoiceField(
-        label="Second agent (entretien en binôme)", queryset=Agent.objects.none(), required=False
+        label="Second agent (entretien en binôme)",
+        queryset=Agent.objects.none(),
+        required=False,
+        help_text="les collègues de votre unité d'abord, puis ceux des autres unités ; tapez "
+        "les premières lettres du nom pour y aller",
+    )
+    partenaire = forms.ModelChoiceField(
+        label="Partenaire présent (entretien conjoint)",
+        queryset=Partenaire.objects.none(),
+        required=False,
+        help_text="une structure de l'annuaire des partenaires",
     )
     partenaire_present = forms.CharField(
-        label="Partenaire présent (entretien conjoint)", max_length=200, required=False
+        label="Personne présente pour le partenaire",
+        help_text="nom et fonction, par exemple « Mme Durand, conseillère MisaS »",
+        max_length=200,
+        required=False,
     )
     notes = forms.CharField(
         label="Notes d'entretien",
@@ -293,15 +391,27 @@ class EntretienForm(FormulaireDsfr):
         max_length=LONGUEUR_NOTES,
     )
 
-    def __init__(self, *args, unite_id=None, organisme_id=None, **kwargs):
+    def __init__(self, *args, agent, assure=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
-        self.fields["lieu_accueil"].queryset = (
-            LieuAccueil.objects.actifs().filter(unite__organisme_id=organisme_id).order_by("nom")
+        lieux = LieuAccueil.objects.actifs().filter(unite__organisme_id=agent.organisme_id)
+        self.fields["lieu_accueil"].queryset = lieux
+        self.fields["lieu_accueil"].choices = choix_groupes(
+            lieux,
+            unite_id=agent.unite_id,
+            commune=assure.commune if assure is not None else None,
+            organisme=agent.organisme,
         )
         self.fields["second_agent"].queryset = Agent.objects.filter(
-            organisme_id=organisme_id, is_active=True, role__in=(Role.ASS, Role.CSAM, Role.CADRE)
-        ).order_by("nom", "prenom")
+            organisme_id=agent.organisme_id,
+            is_active=True,
+            role__in=(Role.ASS, Role.CSAM, Role.CADRE),
+        ).exclude(pk=agent.pk)
+        self.fields["second_agent"].choices = choix_des_agents(agent)
+        self.fields["partenaire"].queryset = Partenaire.objects.actifs().de_l_organisme(
+            agent.organisme_id
+        )
+        self.fields["partenaire"].choices = choix_des_partenaires(agent.organisme_id)
         # Required with the default mode: said so, not « (facultatif) ».
         self.fields["lieu_accueil"].obligatoire_si = "pour un entretien au lieu d'accueil"
 
@@ -309,7 +419,27 @@ class EntretienForm(FormulaireDsfr):
         donnees = super().clean()
         if donnees.get("mode") == ModeEntretien.LIEU_ACCUEIL and not donnees.get("lieu_accueil"):
             self.add_error("lieu_accueil", "indiquez le lieu d'accueil de l'entretien")
+        if donnees.get("partenaire_present") and not donnees.get("partenaire"):
+            self.add_error("partenaire", "choisissez la structure de la personne présente")
         return donnees
+
+
+class CorrectionEntretienForm(EntretienForm):
+    motif = forms.CharField(
+        label="Motif de la correction",
+        help_text="par exemple « mauvais collègue en binôme » : il reste dans l'historique",
+        max_length=90,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AnnulationEntretienForm(FormulaireDsfr):
+    motif_annulation = forms.CharField(
+        label="Motif de l'annulation",
+        help_text="par exemple « saisi dans le mauvais dossier »",
+        max_length=300,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ObjectifForm(FormulaireDsfr):

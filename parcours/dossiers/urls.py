@@ -1,7 +1,7 @@
 from django.urls import path
 
 import parcours.convertisseurs  # noqa: F401  (registers <id:…> and <annee:…>)
-from parcours.dossiers.views import accompagnements, dossiers, journal, signalements
+from parcours.dossiers.views import accompagnements, dossiers, entretiens, journal, signalements
 
 app_name = "dossiers"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
         accompagnements.accompagnement_ouvrir,
         name="accompagnement_ouvrir",
     ),
+    path("entretiens/<id:pk>/corriger/", entretiens.entretien_corriger, name="entretien_corriger"),
     path("accompagnements/", accompagnements.mes_accompagnements, name="mes_accompagnements"),
     path("accompagnements/<id:pk>/", accompagnements.accompagnement, name="accompagnement"),
     path(

@@ -30,6 +30,7 @@ from scipy.spatial import cKDTree
 
 from parcours.lib.sphere import corde_vers_km, distances_km, sur_la_sphere
 from parcours.organisation.models import LieuAccueil
+from parcours.organisation.proximite import minutes_estimees
 from parcours.territoire.enums import TypeCommune
 from parcours.territoire.models import Commune
 
@@ -37,11 +38,6 @@ SEUILS_MINUTES = (15, 30)
 
 Progression = Callable[[str, int, int], None]
 ETAPE = "Accessibilité des communes"
-
-
-def minutes_estimees(d_km, k: float, v: float):
-    """The built-in estimate of DESIGN §4: t (min) = 60 × k × d / v (scalar or array)."""
-    return 60.0 * k * d_km / v
 
 
 def plus_proches(

@@ -28,3 +28,22 @@ class TypeEvenementCompte(models.TextChoices):
     ACTIVATION = "ACTIVATION", "mot de passe choisi par l'agent"
     DESACTIVATION = "DESACTIVATION", "compte désactivé"
     REACTIVATION = "REACTIVATION", "compte réactivé"
+
+
+class CategoriePartenaire(models.TextChoices):
+    """The kinds of partner structure of the directory (issue 16): what orientations, joint
+    interviews and signalements are counted by."""
+
+    CPAM_MISAS = "CPAM_MISAS", "CPAM — Mission accompagnement santé (MisaS)"
+    CPAM_ASS = "CPAM_ASS", "CPAM — action sanitaire et sociale"
+    CPAM_ACCUEIL = "CPAM_ACCUEIL", "CPAM — accueil"
+    SERVICE_MEDICAL = "SERVICE_MEDICAL", "service médical (ELSM)"
+    MEDECIN_TRAVAIL = "MEDECIN_TRAVAIL", "médecin du travail (SPST)"
+    FRANCE_TRAVAIL = "FRANCE_TRAVAIL", "France Travail"
+    CAP_EMPLOI = "CAP_EMPLOI", "Cap emploi"
+    MDPH = "MDPH", "maison départementale des personnes handicapées (MDPH)"
+    CCAS = "CCAS", "centre communal d'action sociale (CCAS)"
+    SERVICE_SOCIAL_HOSPITALIER = "SERVICE_SOCIAL_HOSPITALIER", "service social hospitalier"
+    CENTRE_EXAMENS_SANTE = "CENTRE_EXAMENS_SANTE", "centre d'examens de santé (prévention)"
+    BIEN_VIEILLIR = "BIEN_VIEILLIR", "ateliers « bien vieillir »"
+    AUTRE = "AUTRE", "autre structure"

@@ -1,4 +1,5 @@
-"""Import of organismes.csv, unites.csv, lieux_accueil.csv and agents.csv (DESIGN §5).
+"""Import of organismes.csv, unites.csv, lieux_accueil.csv, agents.csv and partenaires.csv
+(DESIGN §5).
 
 An administrator of one organisme imports only that organisme's records (`restreint`): a row
 naming another organisme, or whose key is another organisme's record, is refused. Imported
@@ -22,13 +23,21 @@ from parcours.imports.engine import (
     raison_historique,
 )
 from parcours.lib.csvlecture import lire_decimal
+from parcours.lib.telephone import TelephoneInvalide, normaliser_telephone
 from parcours.organisation.actions import (
     evenements_de_changement,
     journaliser_evenements,
     noms_des_unites,
 )
-from parcours.organisation.enums import ROLES_D_UNITE, Role
-from parcours.organisation.models import Agent, EvenementCompte, LieuAccueil, Organisme, Unite
+from parcours.organisation.enums import ROLES_D_UNITE, CategoriePartenaire, Role
+from parcours.organisation.models import (
+    Agent,
+    EvenementCompte,
+    LieuAccueil,
+    Organisme,
+    Partenaire,
+    Unite,
+)
 from parcours.territoire.models import Commune, Departement, Region
 
 AUTRE_ORGANISME = "code déjà utilisé par un autre organisme"
@@ -371,3 +380,108 @@ class AgentsImporteur(_DeLOrganisme):
             curseur.execute(
                 f"DELETE FROM {table} WHERE origine = %s", [raison_historique(self.journal)]
             )
+
+
+@enregistrer
+class PartenairesImporteur(_DeLOrganisme):
+    """The partner directory. The organisme is the administrator's; for the instance's
+    administrator, the one of the département's région."""
+
+    nom = "partenaires"
+    libelle = "Annuaire des partenaires"
+    colonnes = ("code", "nom", "categorie", "departement", "email", "telephone")
+    cle = "code"
+    modele = Partenaire
+    champs = ("code", "nom", "categorie", "organisme_id", "departement_id", "email", "telephone")
+    aide = {
+        "code": AideColonne("clé de la structure, 30 caractères au plus", "CPAM82-MISAS"),
+        "nom": AideColonne(
+            "nom de la structure, 200 caractères au plus",
+            "CPAM de Tarn-et-Garonne — Mission accompagnement santé",
+        ),
+        "categorie": AideColonne(
+            "l'un de "
+            + ", ".join(CategoriePartenaire.values)
+            + " (CPAM_MISAS : Mission accompagnement santé, SERVICE_MEDICAL : ELSM, "
+            "BIEN_VIEILLIR : ateliers « bien vieillir »…)",
+            CategoriePartenaire.CPAM_MISAS.value,
+        ),
+        "departement": AideColonne(
+            "code INSEE d'un département de la région de l'organisme (gardez le zéro en tête) ; "
+            "vide pour une structure régionale",
+            "82",
+            obligatoire=False,
+        ),
+        "email": AideColonne(
+            "adresse électronique de la structure", "misas.cpam82@example.org", obligatoire=False
+        ),
+        "telephone": AideColonne(
+            "numéro de téléphone, enregistré au format international",
+            "05 63 00 00 00",
+            obligatoire=False,
+        ),
+    }
+
+    def preparer(self) -> None:
+        super().preparer()
+        self.departements = dict(Departement.objects.values_list("code", "region_id"))
+        self.organisme_de_region: dict[str, int | None] = {}
+        for region, organisme in Organisme.objects.values_list("region_id", "id"):
+            # Two organismes in one région: the département does not say which.
+            deja = region in self.organisme_de_region
+            self.organisme_de_region[region] = None if deja else organisme
+        self.region_de = dict(Organisme.objects.values_list("id", "region_id"))
+
+    def convertir(self, ligne: dict[str, str], erreurs: Erreurs) -> dict[str, Any] | None:
+        categorie = ligne["categorie"].upper()
+        if categorie not in CategoriePartenaire.values:
+            erreurs.ajouter(
+                "categorie",
+                f"catégorie inconnue « {ligne['categorie']} » "
+                f"(attendu : {', '.join(CategoriePartenaire.values)})",
+            )
+        departement = None
+        if ligne["departement"]:
+            departement = self.reference(
+                ligne, "departement", erreurs, self.departements, "département inconnu"
+            )
+        organisme_id = self.organisme_id
+        if organisme_id is None and departement:
+            organisme_id = self.organisme_de_region.get(self.departements[departement])
+            if organisme_id is None:
+                erreurs.ajouter(
+                    "departement",
+                    f"aucun organisme (ou plusieurs) dans la région du département {departement}",
+                )
+        elif organisme_id is None:
+            erreurs.ajouter(
+                "departement", "indiquez le département : l'organisme de la structure s'en déduit"
+            )
+        elif (
+            departement
+            and organisme_id is not None
+            and self.departements[departement] != self.region_de.get(organisme_id)
+        ):
+            erreurs.ajouter(
+                "departement", f"le département {departement} n'est pas dans votre région"
+            )
+        telephone = ""
+        if ligne["telephone"]:
+            try:
+                telephone = normaliser_telephone(ligne["telephone"])
+            except TelephoneInvalide as erreur:
+                erreurs.ajouter("telephone", str(erreur))
+        return {
+            "code": self.obligatoire(ligne, "code", erreurs, 30),
+            "nom": self.obligatoire(ligne, "nom", erreurs, 200),
+            "categorie": categorie,
+            "organisme_id": organisme_id,
+            "departement_id": departement,
+            "email": self.email(ligne, "email", erreurs),
+            "telephone": telephone,
+        }
+
+    def controler(self, valeurs, existant, erreurs):
+        if existant is not None:
+            self.existant_ailleurs(existant[1 + self.champs.index("organisme_id")], erreurs)
+        return None

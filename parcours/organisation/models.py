@@ -1,6 +1,7 @@
 """The organisation: a Carsat (organisme), its units, reception places, agents and sectors."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -8,7 +9,12 @@ from django.utils import timezone
 
 from parcours.lib.historique import Historique
 from parcours.lib.texte import LONGUEUR_ADRESSE, LONGUEUR_TEXTE
-from parcours.organisation.enums import ROLES_D_UNITE, Role, TypeEvenementCompte
+from parcours.organisation.enums import (
+    ROLES_D_UNITE,
+    CategoriePartenaire,
+    Role,
+    TypeEvenementCompte,
+)
 from parcours.securite import AjoutSeul
 from parcours.territoire.models import Commune, Departement, Region
 
@@ -176,6 +182,16 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         blank=True,
         help_text="pour un partenaire : CPAM, service médical, hôpital, médecin du travail…",
     )
+    # A partner account speaks for one structure of the directory: its signalements' source.
+    partenaire = models.ForeignKey(
+        "organisation.Partenaire",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comptes",
+        verbose_name="structure de l'annuaire",
+        help_text="pour un compte partenaire : la structure pour laquelle il signale",
+    )
     is_active = models.BooleanField("actif", default=True)
     date_joined = models.DateTimeField("date de création", default=timezone.now)
 
@@ -184,7 +200,7 @@ class Agent(AbstractBaseUser, PermissionsMixin):
     history = Historique(
         excluded_fields=["password", "last_login"],
         m2m_fields=[],
-        no_db_index=["unite", "organisme"],
+        no_db_index=["unite", "organisme", "partenaire"],
     )
 
     USERNAME_FIELD = "matricule"
@@ -210,6 +226,22 @@ class Agent(AbstractBaseUser, PermissionsMixin):
         # The organisme of an agent with a unit is the unit's: every query is scoped by it.
         if self.unite_id is not None:
             self.organisme_id = self.unite.organisme_id
+        if self.partenaire_id is not None:
+            if self.role != Role.PARTENAIRE:
+                raise ValidationError(
+                    {"partenaire": "seul un compte partenaire est rattaché à une structure"}
+                )
+            if self.partenaire.organisme_id != self.organisme_id:
+                raise ValidationError(
+                    {"partenaire": "cette structure n'est pas dans l'annuaire de l'organisme"}
+                )
+        elif self.role == Role.PARTENAIRE and self.organisme_id is not None:
+            raise ValidationError(
+                {
+                    "partenaire": "choisissez la structure de l'annuaire pour laquelle ce "
+                    "compte signale"
+                }
+            )
 
     def get_full_name(self) -> str:
         return f"{self.prenom} {self.nom}"
@@ -303,3 +335,83 @@ class EvenementCompte(AjoutSeul):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} — {self.agent} — {self.date:%d/%m/%Y %H:%M}"
+
+
+class PartenaireQuerySet(models.QuerySet):
+    def actifs(self) -> "PartenaireQuerySet":
+        return self.filter(actif=True)
+
+    def de_l_organisme(self, organisme_id: int | None) -> "PartenaireQuerySet":
+        return self.filter(organisme_id=organisme_id)
+
+
+class Partenaire(models.Model):
+    """A partner structure of the directory (annuaire): CPAM MisaS, service médical, CCAS…
+
+    Joint interviews, orientations, signalements and partner accounts point to it, so what is
+    done with partners can be counted by category."""
+
+    code = models.CharField("code", max_length=30, unique=True)
+    nom = models.CharField("nom", max_length=200)
+    categorie = models.CharField("catégorie", max_length=30, choices=CategoriePartenaire.choices)
+    organisme = models.ForeignKey(
+        Organisme,
+        on_delete=models.PROTECT,
+        related_name="partenaires",
+        verbose_name="organisme",
+        help_text="l'organisme dont l'annuaire contient la structure",
+        db_index=False,  # served by the (organisme, categorie, nom) index
+    )
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="département",
+        help_text="vide pour une structure régionale",
+    )
+    email = models.EmailField("adresse électronique", blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True)
+    actif = models.BooleanField("actif", default=True)
+
+    objects = PartenaireQuerySet.as_manager()
+    history = Historique(no_db_index=["organisme", "departement"])
+
+    class Meta:
+        verbose_name = "structure partenaire"
+        verbose_name_plural = "annuaire des partenaires"
+        ordering = ["nom"]
+        indexes = [
+            models.Index(fields=["organisme", "categorie", "nom"], name="partenaire_annuaire")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(categorie__in=CategoriePartenaire.values),
+                name="partenaire_categorie_valide",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class ContactPartenaire(models.Model):
+    """A person to reach at a partner structure."""
+
+    partenaire = models.ForeignKey(
+        Partenaire, on_delete=models.CASCADE, related_name="contacts", verbose_name="structure"
+    )
+    nom = models.CharField("nom", max_length=100)
+    prenom = models.CharField("prénom", max_length=100, blank=True)
+    fonction = models.CharField("fonction", max_length=200, blank=True)
+    email = models.EmailField("adresse électronique", blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "contact"
+        verbose_name_plural = "contacts"
+        ordering = ["nom", "prenom"]
+
+    def __str__(self) -> str:
+        return f"{self.prenom} {self.nom}".strip()

@@ -103,6 +103,9 @@ def test_every_dossiers_page_is_in_the_matrix():
         "recherche",
         "mes_accompagnements",
         "journal",
+        # Author or unit manager only: tests/dossiers/test_entretien_correction.py and the
+        # URL matrix of tests/securite/test_urls.py.
+        "entretien_corriger",
     }
     assert nommees == couvertes | post_seulement
 

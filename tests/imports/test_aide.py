@@ -27,6 +27,7 @@ ORDRE = (
     "unites",
     "lieux_accueil",
     "agents",
+    "partenaires",
     "assures",
     "accompagnements",
     "entretiens",
@@ -147,7 +148,10 @@ def test_templates_import_cleanly_in_order(client):
     assert sorted(ORDRE) == sorted(REGISTRE)
     personas = creer_personas()
     for type_ in ORDRE:
-        rapport = importer(type_, _telecharger(client, personas, type_))
+        # Two organismes share the région here: the directory is imported by the organisme's
+        # administrator (the operator's import would ask which organisme, rightly).
+        acteur = personas.adele if type_ == "partenaires" else None
+        rapport = importer(type_, _telecharger(client, personas, type_), acting_user=acteur)
         assert [str(e) for e in rapport.erreurs] == [], type_
         assert rapport.avertissements == [], type_
         assert (rapport.lignes, rapport.crees) == (1, 1), type_

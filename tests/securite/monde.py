@@ -88,7 +88,7 @@ def creer_monde(*, observatoire_calcule: bool = True) -> Monde:
     assure = AssureFactory(nom="Vialaret", prenom="Jeanne")
     signalement = SignalementFactory(assure=assure, unite=p.unite, agent=p.alice, emetteur=p.pierre)
     acc = AccompagnementFactory(assure=assure, referent=p.alice, date_debut=debut)
-    EntretienFactory(accompagnement=acc, date=debut)
+    entretien = EntretienFactory(accompagnement=acc, date=debut)
     acc_clos = AccompagnementFactory(
         assure=assure,
         referent=p.alice,
@@ -127,6 +127,7 @@ def creer_monde(*, observatoire_calcule: bool = True) -> Monde:
         "dossiers:assure_modifier": [assure.pk],
         "dossiers:historique": [assure.pk],
         "dossiers:entretien_rapide": [assure.pk],
+        "dossiers:entretien_corriger": [entretien.pk],
         "dossiers:accompagnement_ouvrir": [assure.pk],
         "dossiers:accompagnement": [acc.pk],
         "dossiers:accompagnement_rouvrir": [acc_clos.pk],

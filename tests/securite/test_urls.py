@@ -53,6 +53,9 @@ MATRICE = {
     "dossiers:assure_modifier": ligne("200 200 200 404 404 404 404 404 404 404 302"),
     "dossiers:historique": ligne("403 403 200 403 403 403 403 404 403 403 302"),
     "dossiers:entretien_rapide": POST_SEULEMENT,
+    # Alice's interview: she and her manager correct it; a colleague who sees the dossier may
+    # not (403); nobody else learns it exists.
+    "dossiers:entretien_corriger": ligne("200 403 200 404 404 404 404 404 404 404 302"),
     "dossiers:accompagnement_ouvrir": ligne("200 403 200 404 404 404 404 404 404 404 302"),
     "dossiers:mes_accompagnements": ligne("200 403 200 403 403 403 200 200 403 403 302"),
     "dossiers:accompagnement": ligne("200 404 200 404 404 404 404 404 404 404 302"),

@@ -6,7 +6,7 @@ from parcours.dossiers.models.accompagnements import Accompagnement
 from parcours.dossiers.models.assures import Assure
 from parcours.lib.historique import Historique
 from parcours.lib.texte import LONGUEUR_NOTES
-from parcours.organisation.models import LieuAccueil, Unite
+from parcours.organisation.models import LieuAccueil, Partenaire, Unite
 
 
 class EntretienQuerySet(models.QuerySet):
@@ -59,11 +59,23 @@ class Entretien(models.Model):
         related_name="entretiens_en_binome",
         verbose_name="second agent (entretien en binôme)",
     )
+    # A joint interview: the structure from the directory (counted), and who came for it.
+    partenaire = models.ForeignKey(
+        Partenaire,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entretiens",
+        verbose_name="partenaire présent (entretien conjoint)",
+    )
     partenaire_present = models.CharField(
-        "partenaire présent (entretien conjoint)", max_length=200, blank=True
+        "personne présente pour le partenaire", max_length=200, blank=True
     )
     notes = models.TextField("notes d'entretien", blank=True, max_length=LONGUEUR_NOTES)
     annule = models.BooleanField("annulé", default=False)
+    motif_annulation = models.CharField("motif de l'annulation", max_length=300, blank=True)
+    # Optimistic locking of corrections (parcours.lib.verrou).
+    version = models.PositiveIntegerField("version", default=0)
     # The scope of the figure (DESIGN §3): the accompaniment's unit, else the agent's.
     unite = models.ForeignKey(
         Unite,
@@ -77,7 +89,14 @@ class Entretien(models.Model):
     objects = EntretienQuerySet.as_manager()
     # Read dossier by dossier (`id`, `assure`): no other index in the history (bulk imports).
     history = Historique(
-        no_db_index=["accompagnement", "lieu_accueil", "agent", "second_agent", "unite"]
+        no_db_index=[
+            "accompagnement",
+            "lieu_accueil",
+            "agent",
+            "second_agent",
+            "partenaire",
+            "unite",
+        ]
     )
 
     class Meta:

@@ -8,7 +8,7 @@ from parcours.dossiers.models.referentiels import Mission
 from parcours.lib.historique import Historique
 from parcours.lib.texte import LONGUEUR_TEXTE
 from parcours.organisation.enums import Role
-from parcours.organisation.models import Unite
+from parcours.organisation.models import Partenaire, Unite
 
 
 class SignalementQuerySet(models.QuerySet):
@@ -60,6 +60,15 @@ class Signalement(models.Model):
         blank=True,
         related_name="signalements_emis",
         verbose_name="enregistré par",
+    )
+    # The partner structure that sent it (a partner account's own), so it can be counted.
+    partenaire = models.ForeignKey(
+        Partenaire,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signalements",
+        verbose_name="structure partenaire émettrice",
     )
     unite = models.ForeignKey(
         Unite,
@@ -118,6 +127,7 @@ class Signalement(models.Model):
         no_db_index=[
             "mission",
             "emetteur",
+            "partenaire",
             "unite",
             "agent",
             "decide_par",

@@ -97,9 +97,7 @@ def _formulaires(accompagnement, user, donnees=None, quel=None):
         return donnees if quel == nom else None
 
     return {
-        "entretien": EntretienForm(
-            lie("entretien"), unite_id=user.unite_id, organisme_id=user.organisme_id
-        ),
+        "entretien": EntretienForm(lie("entretien"), agent=user, assure=accompagnement.assure),
         "objectif": ObjectifForm(lie("objectif"), prefix="objectif"),
         "action": ActionForm(lie("action"), accompagnement=accompagnement, prefix="action"),
         "orientation": OrientationForm(lie("orientation"), prefix="orientation"),
@@ -145,11 +143,12 @@ def accompagnement(request, pk: int):
     elif quel is not None:
         raise Http404("formulaire inconnu")
     entretiens = list(
-        acc.entretiens.select_related("agent", "second_agent", "lieu_accueil").order_by(
-            "-date", "-id"
-        )
+        acc.entretiens.select_related(
+            "agent", "second_agent", "partenaire", "lieu_accueil"
+        ).order_by("-date", "-id")
     )
-    if any(perms.can_read_notes(user, e) for e in entretiens):
+    notes_lisibles = {e.pk for e in entretiens if perms.can_read_notes(user, e)}
+    if notes_lisibles:
         perms.journaliser(user, acc.assure, PartieDossier.NOTES)
     return render(
         request,
@@ -162,6 +161,8 @@ def accompagnement(request, pk: int):
             "objectifs": acc.objectifs.prefetch_related("actions"),
             "actions_sans_objectif": acc.actions.filter(objectif__isnull=True),
             "entretiens": entretiens,
+            "notes_lisibles": notes_lisibles,
+            "corrigeables": {e.pk for e in entretiens if actions.peut_corriger_entretien(user, e)},
             "orientations": acc.orientations.all(),
             "aujourd_hui": timezone.localdate(),
             "form_reponse": ReponseForm(prefix="reponse"),
@@ -206,7 +207,7 @@ def entretien_rapide(request, pk: int):
     assure = perms.get_assure_for_user(user, pk, PartieDossier.ACCOMPAGNEMENT)
     if not perms.can_read_accompagnements(user):
         raise PermissionDenied
-    form = EntretienForm(request.POST, unite_id=user.unite_id, organisme_id=user.organisme_id)
+    form = EntretienForm(request.POST, agent=user, assure=assure)
     acc = None
     if choisi := request.POST.get("accompagnement"):
         if not choisi.isdigit() or len(choisi) > 18:

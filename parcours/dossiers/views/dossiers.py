@@ -106,10 +106,11 @@ def page_dossier(
     )
     entretiens = list(
         assure.entretiens.select_related(
-            "agent", "lieu_accueil", "accompagnement__mission"
+            "agent", "second_agent", "partenaire", "lieu_accueil", "accompagnement__mission"
         ).order_by("-date", "-id")
     )
     notes_lisibles = {e.pk for e in entretiens if perms.can_read_notes(user, e)}
+    corrigeables = {e.pk for e in entretiens if actions.peut_corriger_entretien(user, e)}
     if notes_lisibles:
         perms.journaliser(user, assure, PartieDossier.NOTES)
     signalements = list(
@@ -124,7 +125,7 @@ def page_dossier(
     ]
     entretien_refuse = form_entretien is not None
     if lit_accompagnements and form_entretien is None:
-        form_entretien = EntretienForm(unite_id=user.unite_id, organisme_id=user.organisme_id)
+        form_entretien = EntretienForm(agent=user, assure=assure)
     elif not lit_accompagnements:
         form_entretien = None
     return render(
@@ -137,6 +138,7 @@ def page_dossier(
             "entretiens": entretiens,
             "notes_lisibles": notes_lisibles,
             "chronologie": _chronologie(accompagnements, entretiens, signalements, orientations),
+            "corrigeables": corrigeables,
             "lit_accompagnements": lit_accompagnements,
             "form_entretien": form_entretien,
             "entretien_refuse": entretien_refuse,

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from parcours.dossiers import actions, perms
@@ -26,17 +27,18 @@ def signalement_nouveau(request):
     if not perms.can_create_signalement(user):
         raise PermissionDenied
     homonymes = []
-    form = IntakeForm(request.POST or None)
+    form = IntakeForm(request.POST or None, emetteur=user)
     if request.method == "POST" and form.is_valid():
         donnees = form.cleaned_data
         try:
+            # A partner's form has no date nor source: the action sets them (its own, today).
             signalement = actions.recevoir_signalement(
                 acting_user=user,
                 identite={c: donnees[c] for c in CHAMPS_IDENTITE},
                 confirmer_nouvelle_personne=donnees["confirmer_nouvelle_personne"],
-                date=donnees["date"],
-                source=donnees["source"],
-                source_precision=donnees["source_precision"],
+                date=donnees.get("date") or timezone.localdate(),
+                source=donnees.get("source", ""),
+                source_precision=donnees.get("source_precision", ""),
                 motif=donnees["motif"],
                 mission=donnees["mission"],
                 commentaire=donnees["commentaire"],
@@ -139,7 +141,9 @@ def signalement(request, pk: int):
     try:
         sig = (
             perms.signalements_visible_to(user)
-            .select_related("assure", "unite", "agent", "mission", "emetteur", "decide_par")
+            .select_related(
+                "assure__commune", "unite", "agent", "mission", "emetteur", "decide_par"
+            )
             .get(pk=pk)
         )
     except Signalement.DoesNotExist:
@@ -156,6 +160,8 @@ def signalement(request, pk: int):
         form = TriageForm(
             request.POST or None,
             unite_id=sig.unite_id or user.unite_id,
+            commune=sig.assure.commune,
+            organisme=user.organisme,
             initial={"mission": sig.mission, "referent": sig.agent or user},
         )
         if request.method == "POST" and form.is_valid():
