@@ -1,5 +1,16 @@
+import logging
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+
+from parcours.lib.taches import lancer
+from parcours.organisation import actions
+from parcours.organisation.enums import TypeEvenementCompte
+from parcours.organisation.models import Agent, EvenementCompte
+
+logger = logging.getLogger(__name__)
 
 
 class ConnexionForm(AuthenticationForm):
@@ -33,3 +44,66 @@ class FiltreLieuxForm(forms.Form):
             (d.code, f"{d.code} — {d.nom}") for d in departements
         ]
         self.fields["unite"].choices = [("", "Toutes")] + [(str(u.pk), u.nom) for u in unites]
+
+
+ORIGINE_MOT_DE_PASSE_OUBLIE = "demande « mot de passe oublié »"
+# At most one link per account in this time, however often it is asked for (the agent's mailbox
+# is not to be flooded by whoever knows their matricule).
+DELAI_ENTRE_DEUX_LIENS = timedelta(minutes=5)
+
+
+def envoyer_liens_mot_de_passe_oublie(identifiant: str, base: str) -> None:
+    """E-mail a link to choose a new password to the account(s) of `identifiant` (a matricule,
+    or the address of one or more accounts), the activation link of organisation.actions: it
+    serves once, expires, and the sending is in the accounts' journal, « fait par » the account
+    itself (nobody else receives the link).
+
+    Nothing is said back: an unknown identifier, a deactivated account, an account without an
+    address or one that has just received a link get nothing, and the requester cannot tell.
+    An account locked after failed logins gets its link: only its owner reads it. Errors are
+    logged without the identifier."""
+    identifiant = identifiant.strip()
+    if not identifiant:
+        return
+    if "@" in identifiant:
+        comptes = Agent.objects.filter(email__iexact=identifiant)
+    else:
+        comptes = Agent.objects.filter(matricule__iexact=identifiant)
+    recemment = timezone.now() - DELAI_ENTRE_DEUX_LIENS
+    for agent in comptes.filter(is_active=True).exclude(email="").order_by("pk"):
+        if EvenementCompte.objects.filter(
+            agent=agent, type=TypeEvenementCompte.LIEN_ENVOYE, date__gte=recemment
+        ).exists():
+            continue
+        try:
+            actions.envoyer_lien_activation(
+                agent, acting_user=agent, base=base, origine=ORIGINE_MOT_DE_PASSE_OUBLIE
+            )
+        except Exception:
+            logger.exception("un lien « mot de passe oublié » n'a pas pu partir")
+
+
+class MotDePasseOublieForm(forms.Form):
+    """The request for a new password: a matricule or an e-mail address. Whatever is typed, the
+    answer is the same page, and the links leave in the background (PARCOURS_TACHES_EN_ARRIERE_
+    PLAN), so that the answer takes as long whether an account exists or not."""
+
+    identifiant = forms.CharField(
+        label="Matricule ou adresse électronique",
+        max_length=254,
+        help_text="Celui avec lequel vous vous connectez, ou l'adresse électronique de votre "
+        "compte.",
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "username", "class": "fr-input"}
+        ),
+    )
+
+    def save(self, *, request, **options) -> None:
+        """Called by Django's PasswordResetView (its e-mail options are not used: the message
+        is the product's, organisation.actions.envoyer_lien_activation)."""
+        lancer(
+            "mot-de-passe-oublie",
+            envoyer_liens_mot_de_passe_oublie,
+            self.cleaned_data["identifiant"],
+            request.build_absolute_uri("/"),
+        )

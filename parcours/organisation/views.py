@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -11,7 +12,7 @@ from django.utils.decorators import method_decorator
 
 from parcours.messagerie.courriels import dossier_courriels, lire_courriels
 from parcours.organisation import actions, perms
-from parcours.organisation.forms import ConnexionForm, FiltreLieuxForm
+from parcours.organisation.forms import ConnexionForm, FiltreLieuxForm, MotDePasseOublieForm
 from parcours.organisation.models import EvenementCompte, Unite
 from parcours.organisation.securite import adresse_bloquee
 
@@ -123,3 +124,22 @@ def courriels(request):
     return render(
         request, "organisation/courriels.html", {"messages_envoyes": lire_courriels(dossier)}
     )
+
+
+@method_decorator(login_not_required, name="dispatch")
+class MotDePasseOublieView(auth_views.PasswordResetView):
+    """« Mot de passe oublié ? »: the agent gives their matricule or address and receives the
+    link to choose a new password (the activation link, ActivationView). The answer never says
+    whether an account exists (MotDePasseOublieForm)."""
+
+    template_name = "organisation/mot_de_passe_oublie.html"
+    form_class = MotDePasseOublieForm
+    success_url = reverse_lazy("mot_de_passe_oublie_envoye")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class MotDePasseOublieEnvoyeView(auth_views.PasswordResetDoneView):
+    template_name = "organisation/mot_de_passe_oublie_envoye.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heures=settings.PASSWORD_RESET_TIMEOUT // 3600, **kwargs)

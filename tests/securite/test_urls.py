@@ -34,6 +34,9 @@ MATRICE = {
     "equipe": ligne("403 403 200 403 403 403 403 200 403 403 302"),
     # An activation link with a wrong token: the page says the link is invalid, to anyone.
     "activation": ligne("200 200 200 200 200 200 200 200 200 200 200"),
+    # « Mot de passe oublié ? »: the request and its answer, the same to anyone.
+    "mot_de_passe_oublie": ligne("200 200 200 200 200 200 200 200 200 200 200"),
+    "mot_de_passe_oublie_envoye": ligne("200 200 200 200 200 200 200 200 200 200 200"),
     "journal_comptes": ligne("403 403 200 403 403 403 403 200 403 403 302"),
     # Messages are kept as files only without SMTP (not in tests: 404 for the administrator).
     "courriels": ligne("403 403 403 403 403 404 403 403 403 403 302"),
