@@ -369,8 +369,8 @@ def _annuaire(organisme: Organisme, departements: list[str]) -> dict[str, Parten
     annuaire = {}
     for departement in departements:
         de = f"du département {departement}" if departement not in noms else noms[departement]
-        for categorie, modele in ANNUAIRE_DEMO:
-            code = f"DEMO-{departement}-{categorie}"
+        for numero, (categorie, modele) in enumerate(ANNUAIRE_DEMO, start=1):
+            code = f"DEMO-{departement}-{numero:02d}"
             annuaire[f"{departement}-{categorie}"], _ = _a_jour(
                 Partenaire,
                 code=code,
@@ -379,7 +379,7 @@ def _annuaire(organisme: Organisme, departements: list[str]) -> dict[str, Parten
                     "categorie": categorie,
                     "organisme": organisme,
                     "departement_id": departement,
-                    "email": f"{code.lower().replace('_', '-')}@demo.parcours.invalid",
+                    "email": f"{code.lower()}@demo.parcours.invalid",
                 },
             )
     return annuaire

@@ -396,12 +396,17 @@ class EntretienForm(FormulaireDsfr):
         self.fields["date"].initial = timezone.localdate()
         lieux = LieuAccueil.objects.actifs().filter(unite__organisme_id=agent.organisme_id)
         self.fields["lieu_accueil"].queryset = lieux
-        self.fields["lieu_accueil"].choices = choix_groupes(
+        choix = choix_groupes(
             lieux,
             unite_id=agent.unite_id,
             commune=assure.commune if assure is not None else None,
             organisme=agent.organisme,
         )
+        self.fields["lieu_accueil"].choices = choix
+        if assure is not None and assure.commune_id and len(choix) > 1:
+            # The default mode is « au lieu d'accueil »: the place nearest the person is the
+            # likely one, chosen already (one action less).
+            self.fields["lieu_accueil"].initial = choix[1][1][0][0]
         self.fields["second_agent"].queryset = Agent.objects.filter(
             organisme_id=agent.organisme_id,
             is_active=True,
