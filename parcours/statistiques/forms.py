@@ -24,9 +24,11 @@ class FiltreStatistiquesForm(FormulaireDsfr):
 class GenererRapportForm(FormulaireDsfr):
     annee = forms.TypedChoiceField(label="Année du rapport", coerce=int)
 
-    def __init__(self, *args, annees=(), **kwargs):
+    def __init__(self, *args, annees=(), en_cours=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["annee"].choices = [(a, str(a)) for a in annees]
+        self.fields["annee"].choices = [
+            (a, f"{a} (année en cours)" if a == en_cours else str(a)) for a in annees
+        ]
 
 
 class TextesRapportForm(FormulaireDsfr):
@@ -62,7 +64,7 @@ class TextesRapportForm(FormulaireDsfr):
                 required=False,
                 max_length=2500,
                 widget=forms.Textarea(attrs={"rows": 6}),
-                help_text="2 500 caractères au plus : le zoom tient sur la page du département.",
+                help_text="2 500 caractères au plus : le zoom tient sur une page.",
             )
         appliquer_classes_dsfr(self)
 

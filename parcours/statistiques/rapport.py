@@ -1,5 +1,6 @@
 """The annual activity report of an organisme (the seed's structure): editorial, regional figures
-by axis, total of interviews, territorial pages, one page per département, contact page.
+by axis, total of interviews, territorial pages, one page per département (individual work, then
+the sections of `statistiques.sections`), contact page.
 
 `construire()` computes it; `donnees_json()` gives DESIGN §5's JSON; `rendre_html()`,
 `rendre_pdf()` and `classeur()` its three other forms. A generated edition keeps `serialiser()`'s
@@ -20,6 +21,7 @@ from parcours.organisation.models import Organisme
 from parcours.statistiques import graphiques
 from parcours.statistiques.indicateurs import Perimetre, calculer
 from parcours.statistiques.models import TexteRapport
+from parcours.statistiques.sections import Section, sections_par_departement
 from parcours.statistiques.tableaux import (
     AXES,
     Tableau,
@@ -54,6 +56,8 @@ class PageDepartement:
     tableaux: dict[str, Tableau]
     zoom_titre: str = ""
     zoom_texte: str = ""
+    # Collective actions, outreach, appointments, partners: filled as their apps arrive.
+    sections: list[Section] = field(default_factory=list)
 
 
 @dataclass
@@ -108,6 +112,9 @@ def construire(organisme: Organisme, annee: int, role_vue: str = "pilotage") -> 
         calcule_le=timezone.now(),
         demonstration=organisme.demonstration,
     )
+    sections = sections_par_departement(
+        organisme, annee, masquer, [partie.cle for partie in bilan.parties]
+    )
     for partie, chiffres in bilan.parties.items():
         departement = departements[partie.cle]
         zoom = zooms.get(partie.cle)
@@ -119,6 +126,7 @@ def construire(organisme: Organisme, annee: int, role_vue: str = "pilotage") -> 
                 tableaux=tableaux_du_perimetre(chiffres, masquer),
                 zoom_titre=zoom.titre if zoom else "",
                 zoom_texte=zoom.recit if zoom else "",
+                sections=sections[partie.cle],
             )
         )
     return rapport
@@ -184,13 +192,25 @@ def donnees_json(rapport: Rapport) -> dict:
     }
 
 
+def _tableaux_de_la_page(page: PageDepartement) -> list[Tableau]:
+    """A département's tables: individual work's, then its sections'."""
+    return [
+        *page.tableaux.values(),
+        *(t for s in page.sections if s.contenu for t in s.contenu.tableaux),
+    ]
+
+
 def serialiser(rapport: Rapport) -> dict:
     """What a generated edition keeps: its tables (values and masks) and its JSON."""
     return {
         "json": donnees_json(rapport),
         "region": [en_dict(t) for t in rapport.region.values()],
         "departements": [
-            {"code": p.code, "nom": p.nom, "tableaux": [en_dict(t) for t in p.tableaux.values()]}
+            {
+                "code": p.code,
+                "nom": p.nom,
+                "tableaux": [en_dict(t) for t in _tableaux_de_la_page(p)],
+            }
             for p in rapport.departements
         ],
     }

@@ -213,12 +213,25 @@ def _verifier_rapports(user) -> None:
         raise PermissionDenied
 
 
+def _annees_du_rapport() -> list[int]:
+    """The years a report can be produced for: those with records, and always the last one
+    over. The report of year N is published in N+1: the page preselects N, never the year
+    under way — even when the records begin this year (issue 12, defect 15)."""
+    annees = annees_disponibles()
+    if len(annees) == 1:
+        annees.append(annees[0] - 1)
+    return annees
+
+
 def rapports_annuels(request):
     user = request.user
     _verifier_rapports(user)
-    annees = annees_disponibles()
+    annees = _annees_du_rapport()
     form = GenererRapportForm(
-        request.POST or None, annees=annees, initial={"annee": derniere_annee_complete(annees)}
+        request.POST or None,
+        annees=annees,
+        en_cours=timezone.localdate().year,
+        initial={"annee": derniere_annee_complete(annees)},
     )
     if request.method == "POST" and form.is_valid():
         edition = actions.demander_rapport(acting_user=user, annee=form.cleaned_data["annee"])

@@ -3,11 +3,16 @@
 import io
 import json
 import subprocess
+from dataclasses import replace
+from html import escape
 
 import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from parcours.statistiques import sections
+from parcours.statistiques.sections import ContenuSection
+from parcours.statistiques.tableaux import Ligne, Tableau, Valeur
 from tests.statistiques.jeu import creer_jeu
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +117,79 @@ def test_bad_arguments_are_refused_in_french(jeu, tmp_path):
             "rapport_annuel", "--organisme=NULLE", "--annee=2025", "--format=json",
             f"--sortie={tmp_path / 'x.json'}",
         )  # fmt: skip
+
+
+# Issue 12, defect 17: the département pages make room for the service's other activities -------
+
+SECTIONS = (
+    "Actions collectives",
+    "Offre de service / détection précoce",
+    "Rendez-vous aux lieux d'accueil",
+    "Travail avec les partenaires",
+)
+AUCUNE_ACTION_COLLECTIVE = (
+    "Aucune action collective n'est encore enregistrée dans Parcours pour ce département."
+)
+
+
+def _page_html(html: str, code: str) -> str:
+    debut = html.index(f'id="departement-{code}"')
+    return html[debut : html.index("</section>", debut)]
+
+
+def test_each_departement_page_has_the_sections_to_come(jeu, tmp_path):
+    """They spoke of individual work only: each now has its collective actions, outreach,
+    appointments and partners, under their titles, saying that nothing is recorded yet —
+    and no figure."""
+    html = _commande(tmp_path, "html").read_text()
+    for code in ("31", "82"):
+        page = _page_html(html, code)
+        positions = [page.index(f"► {escape(titre)}</h3>") for titre in SECTIONS]
+        assert positions == sorted(positions)
+        assert page.index("► Intervention sociale individuelle") < positions[0]
+        assert page.count(escape(AUCUNE_ACTION_COLLECTIVE)) == 1
+        assert page.count('class="vide"') == len(SECTIONS)
+    pages = _pages(_commande(tmp_path, "pdf"))
+    for departement in ("HAUTE-GARONNE (31)", "TARN-ET-GARONNE (82)"):
+        page = next(p for p in pages if f"LES INTERVENTIONS — {departement}" in p)
+        texte = " ".join(page.split())
+        for titre in SECTIONS:
+            assert f"► {titre.upper()}" in texte  # on the département's own page
+        assert AUCUNE_ACTION_COLLECTIVE in texte
+
+
+def test_an_app_fills_a_section_by_giving_its_content(jeu, tmp_path, monkeypatch):
+    """The places are ready: the app that records collective actions will fill its section by
+    giving each département's content; the templates and the workbook take it as it is, the
+    départements without content keep the sentence."""
+
+    def actions_collectives(organisme, annee, masquer):
+        assert (organisme.code, annee, masquer) == ("CARSAT-JEU", 2025, True)
+        themes = Tableau(
+            "collectif_themes",
+            "Actions collectives par thème",
+            ["Actions", "Séances"],
+            [Ligne("Retour à l'emploi", [Valeur(2), Valeur(5)], code="emploi")],
+        )
+        return {
+            "82": ContenuSection(
+                chiffres=[(Valeur(2), "actions collectives menées")], tableaux=[themes]
+            )
+        }
+
+    modeles = tuple(
+        replace(m, contenu=actions_collectives) if m.cle == "collectif" else m
+        for m in sections.SECTIONS_DEPARTEMENT
+    )
+    monkeypatch.setattr(sections, "SECTIONS_DEPARTEMENT", modeles)
+    html = _commande(tmp_path, "html").read_text()
+    tarn_et_garonne, haute_garonne = _page_html(html, "82"), _page_html(html, "31")
+    assert "<li><b>2</b> actions collectives menées</li>" in tarn_et_garonne
+    assert "Actions collectives par thème" in tarn_et_garonne
+    assert escape(AUCUNE_ACTION_COLLECTIVE) not in tarn_et_garonne
+    assert tarn_et_garonne.count('class="vide"') == len(SECTIONS) - 1
+    assert escape(AUCUNE_ACTION_COLLECTIVE) in haute_garonne
+    classeur = load_workbook(_commande(tmp_path, "xlsx"))
+    lignes = list(classeur["82 Tarn-et-Garonne"].iter_rows(values_only=True))
+    assert ("Retour à l'emploi", 2, 5) in [ligne[:3] for ligne in lignes]
+    assert "Actions collectives par thème" not in str(list(classeur["31 Haute-Garonne"].values))

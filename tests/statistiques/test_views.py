@@ -1,6 +1,7 @@
 """The statistics pages: who sees them, what they show, exports, and the report's editions."""
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -289,3 +290,33 @@ def test_the_evolution_is_given_only_between_two_whole_years(client, jeu):
     # The year under way is not compared with a whole one.
     page = client.get(url, {"annee": timezone.localdate().year})
     assert all(c.evolution == "" for c in page.context["chiffres_cles"])
+
+
+# Issue 12, defect 15: the report's year -----------------------------------------------------------
+
+
+def _annee_choisie(page: str) -> int:
+    return int(re.search(r'<option value="(\d+)" selected>', page).group(1))
+
+
+def test_the_report_page_preselects_the_last_year_over(client, personas):
+    """Records that begin this year made the report page preselect the year under way: the
+    report of year N is published in N+1, so N is preselected, and the year under way says so."""
+    aujourd_hui = timezone.localdate()
+    annee = aujourd_hui.year
+    acc = AccompagnementFactory(
+        referent=personas.alice, unite=personas.unite, date_debut=aujourd_hui
+    )
+    EntretienFactory(accompagnement=acc, date=aujourd_hui)
+    client.force_login(personas.paula)
+    url = reverse("statistiques:rapports")
+    page = client.get(url).content.decode()
+    assert _annee_choisie(page) == annee - 1
+    assert f'<option value="{annee}">{annee} (année en cours)</option>' in page
+    # Records of earlier years change nothing: the last year over.
+    AccompagnementFactory(
+        referent=personas.alice, unite=personas.unite, date_debut=date(annee - 3, 1, 5)
+    )
+    page = client.get(url).content.decode()
+    assert _annee_choisie(page) == annee - 1
+    assert f"Textes du rapport {annee - 3}" in page
