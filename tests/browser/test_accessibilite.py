@@ -1,0 +1,362 @@
+"""In Chromium: axe-core on every page each role reaches from its menu, on the main pages behind
+them (a dossier, an accompaniment, a signalement, the report, the observatory), and on the forms
+in their error state (issue 12, RGAA; docs/accessibilite.md).
+
+axe-core is the copy bundled by axe-playwright-python: nothing is downloaded when the tests run.
+No violation of impact « serious » or « critical » may remain; the « moderate » and « minor »
+ones left are printed (`pytest -rP`) and listed, each with its reason, in docs/accessibilite.md.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.mail import send_mail
+from django.utils import timezone
+from playwright.sync_api import Page
+
+from parcours.dossiers.enums import StatutSignalement
+from parcours.dossiers.models import Orientation
+from parcours.organisation.enums import Role
+from parcours.organisation.models import Agent
+from parcours.statistiques.actions import demander_rapport
+from parcours.statistiques.models import StatutRapport
+from tests.browser.test_observatoire import _territoire
+from tests.browser.test_parcours_signalement import _connexion
+from tests.dossiers.factories import (
+    AccompagnementFactory,
+    ActionFactory,
+    AssureFactory,
+    EntretienFactory,
+    ObjectifFactory,
+    SignalementFactory,
+    creer_missions,
+)
+from tests.factories import MOT_DE_PASSE, CommuneFactory, LieuAccueilFactory, SecteurFactory
+from tests.personas import creer_personas
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = Axe()
+# No preload: axe would copy the stylesheets it cannot read (the admin's `@import`) into inline
+# <style> elements, which the Content-Security-Policy refuses (a violation of the tool, not of
+# the page). Only « css-orientation-lock » needs them (and « no-autoplay-audio » the media, of
+# which the product has none): docs/accessibilite.md.
+OPTIONS_AXE = {"resultTypes": ["violations", "incomplete"], "preload": False}
+IMPACTS_BLOQUANTS = ("critical", "serious")
+# Rules axe cannot always decide (« incomplete »), and why they are checked by hand instead of
+# failing the test; any other undecided rule of impact serious or critical fails it, as a
+# violation would (an `aria-describedby` naming a missing id is reported that way).
+INDECIS_TOLERES = {
+    # Text over a background image, a gradient or a pseudo-element (the DSFR's icons, link and
+    # menu underlines, table headers, tiles; the admin's icons), or too short to be sure (the
+    # tiles' figures): colours of the DSFR and of Django's admin, whose contrasts were checked.
+    "color-contrast": "couleurs du DSFR et de l'administration, contrastes vérifiés à la main",
+    # The admin's side menu: a model the administrator may not add has an empty « add » cell.
+    "th-has-data-cells": "menu latéral de l'administration de Django",
+}
+# What a refused form shows: the DSFR's error texts and alerts, the admin's error note.
+ERREURS = ".fr-error-text, .fr-alert--error, .errornote"
+
+
+@dataclass
+class Constat:
+    page: str
+    regle: str
+    impact: str
+    aide: str
+    cibles: list[str]
+
+    def __str__(self):
+        cibles = ", ".join(self.cibles[:5]) + (" …" if len(self.cibles) > 5 else "")
+        return f"{self.page} — {self.regle} ({self.impact}) : {self.aide} — {cibles}"
+
+
+def _controles(noeud: dict) -> list[dict]:
+    return noeud["any"] + noeud["all"] + noeud["none"]
+
+
+def _constat(page: str, resultat: dict, aide: str) -> Constat:
+    return Constat(
+        page=page,
+        regle=resultat["id"],
+        impact=resultat["impact"] or "?",
+        aide=aide,
+        cibles=[" ".join(map(str, n["target"])) for n in resultat["nodes"]],
+    )
+
+
+@dataclass
+class Audit:
+    """The axe findings of one browsing session, page after page."""
+
+    page: Page
+    constats: list[Constat] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)
+    # Undecided rules of INDECIS_TOLERES, and the pages where they were.
+    a_verifier: dict[str, set[str]] = field(default_factory=dict)
+
+    def verifier(self, nom: str) -> None:
+        self.pages.append(nom)
+        resultats = AXE.run(self.page, options=OPTIONS_AXE).response
+        page = f"{nom} ({self.page.url})"
+        for violation in resultats["violations"]:
+            self.constats.append(_constat(page, violation, violation["help"]))
+        for incomplet in resultats["incomplete"]:
+            if incomplet["id"] in INDECIS_TOLERES:
+                self.a_verifier.setdefault(incomplet["id"], set()).add(nom)
+                continue
+            messages = [m["message"] for n in incomplet["nodes"][:1] for m in _controles(n)]
+            aide = f"{incomplet['help']} — indécis : {'; '.join(messages)}"
+            self.constats.append(_constat(page, incomplet, aide))
+
+    def visiter(self, nom: str, url: str) -> None:
+        self.page.goto(url)
+        self.verifier(nom)
+
+    def envoyer_en_erreur(self, nom: str, formulaire, bouton: str) -> None:
+        """Submit `formulaire` as it is, past the browser's own checks, and audit the refusal."""
+        formulaire.evaluate("f => { f.noValidate = true; }")
+        formulaire.get_by_role("button", name=bouton, exact=True).click()
+        self.page.wait_for_load_state()
+        assert self.page.locator(ERREURS).count(), f"{nom} : aucune erreur affichée"
+        self.verifier(nom)
+
+    def conclure(self) -> None:
+        restants = [c for c in self.constats if c.impact not in IMPACTS_BLOQUANTS]
+        bloquants = [c for c in self.constats if c.impact in IMPACTS_BLOQUANTS]
+        print(f"{len(self.pages)} pages vérifiées : {', '.join(self.pages)}")
+        print("Violations restantes (ni « serious » ni « critical ») :")
+        for constat in restants or ["aucune"]:
+            print(f"  {constat}")
+        print("Règles qu'axe n'a pu trancher, vérifiées à la main (INDECIS_TOLERES) :")
+        for regle, pages in sorted(self.a_verifier.items()):
+            print(f"  {regle} ({INDECIS_TOLERES[regle]}) : {', '.join(sorted(pages))}")
+        assert not bloquants, "Violations axe « serious » ou « critical » :\n" + "\n".join(
+            f"  {c}" for c in bloquants
+        )
+
+
+def _menu(page) -> list[tuple[str, str]]:
+    return page.locator("#navigation a.fr-nav__link").evaluate_all(
+        "liens => liens.map(a => [a.textContent.trim(), a.href])"
+    )
+
+
+def _monde_des_dossiers():
+    """The personas of Montauban with one person followed, one open accompaniment with its plan,
+    an orientation waiting for an answer, and a partner's signalement waiting for triage."""
+    creer_missions()
+    CommuneFactory()  # Montauban, 82121: transactional tests may have emptied the geography
+    personas = creer_personas()
+    SecteurFactory(unite=personas.unite, agent=personas.alice).communes.set(["82121"])
+    LieuAccueilFactory(unite=personas.unite, nom="Accueil de Montauban")
+    assure = AssureFactory(nom="Lefèvre", prenom="Élodie")
+    acc = AccompagnementFactory(assure=assure, referent=personas.alice, unite=personas.unite)
+    EntretienFactory(accompagnement=acc)
+    objectif = ObjectifFactory(accompagnement=acc)
+    ActionFactory(accompagnement=acc, objectif=objectif, echeance=date(2025, 4, 1))
+    Orientation.objects.create(
+        assure=assure,
+        accompagnement=acc,
+        date=date(2025, 3, 20),
+        partenaire="CPAM de Tarn-et-Garonne",
+        motif="Demande de complémentaire santé solidaire",
+        auteur=personas.alice,
+    )
+    signalement = SignalementFactory(
+        assure=AssureFactory(nom="Bénézech", prenom="Séverine"),
+        unite=personas.unite,
+        agent=personas.alice,
+        emetteur=personas.pierre,
+        date=timezone.localdate(),
+        statut=StatutSignalement.A_TRAITER,
+    )
+    return personas, assure, acc, signalement
+
+
+def _liens(page, selecteur: str) -> list[str]:
+    return page.locator(selecteur).evaluate_all("liens => liens.map(a => a.href)")
+
+
+def _ouvrir_les_panneaux(page) -> None:
+    """The folded forms (<details>) open: axe reads only what is shown."""
+    page.locator("main details").evaluate_all("panneaux => panneaux.forEach(p => p.open = true)")
+
+
+def _pages_des_dossiers(audit, live_server, role, assure, acc, signalement) -> None:
+    """The main pages behind the menu, and the dossiers' forms in their error state."""
+    page = audit.page
+    url = live_server.url
+    if role in (Role.ASS, Role.CSAM, Role.CADRE):
+        audit.visiter("dossier", f"{url}/dossiers/{assure.pk}/")
+        liens = _liens(page, "main .fr-btns-group a")
+        if role in (Role.ASS, Role.CADRE):
+            _ouvrir_les_panneaux(page)
+            audit.verifier("dossier : panneaux ouverts")
+            formulaire = page.get_by_test_id("form-entretien-rapide")
+            formulaire.locator("input[name=date]").fill("")
+            audit.envoyer_en_erreur(
+                "dossier : entretien refusé", formulaire, "Enregistrer l'entretien"
+            )
+        # The dossier's own pages (identity, accompaniment opening, history, its access log),
+        # and their forms refused.
+        for lien in liens:
+            chemin = lien.removeprefix(url)
+            audit.visiter(f"dossier → {chemin}", lien)
+            formulaire = page.locator("main form[method=post]")
+            if chemin.endswith("/identite/"):
+                formulaire.locator("input[name=nom]").fill("")
+                audit.envoyer_en_erreur(f"{chemin} : refusé", formulaire, "Enregistrer")
+            elif chemin.endswith("/accompagnement/"):
+                formulaire.locator("select[name=mission]").select_option(index=0)
+                audit.envoyer_en_erreur(f"{chemin} : refusé", formulaire, "Ouvrir")
+    if role in (Role.ASS, Role.CADRE):
+        audit.visiter("accompagnement", f"{url}/accompagnements/{acc.pk}/")
+        _ouvrir_les_panneaux(page)
+        audit.verifier("accompagnement : panneaux ouverts")
+        audit.envoyer_en_erreur(
+            "accompagnement : clôture refusée",
+            page.get_by_test_id("panneau-cloture").locator("form"),
+            "Clore",
+        )
+    if role in (Role.ASS, Role.CSAM, Role.CADRE, Role.PARTENAIRE):
+        audit.visiter("signalement", f"{url}/signalements/{signalement.pk}/")
+        triage = page.get_by_test_id("form-triage")
+        if triage.count():
+            audit.envoyer_en_erreur(
+                "signalement : décision refusée", triage, "Enregistrer la décision"
+            )
+        audit.visiter("nouveau signalement", f"{url}/signalements/nouveau/")
+        audit.envoyer_en_erreur(
+            "nouveau signalement : refusé",
+            page.locator("main form:has(button:text('Enregistrer et transmettre'))"),
+            "Enregistrer et transmettre",
+        )
+    if role in (Role.ASS, Role.CSAM, Role.CADRE):
+        audit.visiter("recherche", f"{url}/recherche/")
+        recherche = page.get_by_role("search")
+        recherche.get_by_role("textbox").fill("   ")
+        audit.envoyer_en_erreur("recherche : refusée", recherche, "Rechercher")
+        recherche.get_by_role("textbox").fill("lefe")
+        recherche.get_by_role("button", name="Rechercher").click()
+        page.wait_for_selector("[data-testid=resultats-recherche]")
+        audit.verifier("recherche : résultats")
+    audit.visiter("page introuvable", f"{url}/dossiers/999999/")
+
+
+def _imports(audit, live_server, tmp_path) -> None:
+    """The upload refused, then the first kind's template file imported, and its page."""
+    page = audit.page
+    audit.visiter("import de données", f"{live_server.url}/imports/")
+    formulaire = page.locator("main form:has(button:text('Importer'))")
+    audit.envoyer_en_erreur("import : refusé", formulaire, "Importer")
+    with page.expect_download() as telechargement:
+        page.locator("[data-testid^=modele-]").first.evaluate("a => a.click()")
+    modele = tmp_path / telechargement.value.suggested_filename
+    telechargement.value.save_as(modele)
+    nom = page.locator("[data-testid^=modele-]").first.get_attribute("data-testid")
+    formulaire.locator("select[name=type]").select_option(nom.removeprefix("modele-"))
+    formulaire.locator("input[type=file]").set_input_files(modele)
+    formulaire.get_by_role("button", name="Importer").click()
+    page.wait_for_url("**/imports/*/")
+    audit.verifier("suivi d'un import")
+
+
+def _pages_du_pilotage(audit, live_server, edition) -> None:
+    page = audit.page
+    page.goto(f"{live_server.url}/territoire/observatoire/")
+    page.wait_for_selector("#carte[data-couche]")
+    audit.verifier("observatoire")
+    page.get_by_label("Accessibilité des lieux d'accueil").check(force=True)
+    page.wait_for_selector("#carte[data-couche=accessibilite]")
+    audit.verifier("observatoire : carte de l'accessibilité")
+    audit.visiter("édition du rapport", f"{live_server.url}/statistiques/rapports/{edition.pk}/")
+    audit.visiter(
+        "textes du rapport", f"{live_server.url}/statistiques/rapports/textes/{edition.annee}/"
+    )
+
+
+def _pages_de_l_administration(audit, live_server) -> None:
+    page = audit.page
+    for modele in ("lieuaccueil", "secteur", "agent"):
+        audit.visiter(
+            f"administration : liste {modele}", f"{live_server.url}/admin/organisation/{modele}/"
+        )
+        audit.visiter(
+            f"administration : ajout {modele}",
+            f"{live_server.url}/admin/organisation/{modele}/add/",
+        )
+        audit.envoyer_en_erreur(
+            f"administration : ajout {modele} refusé",
+            page.locator("#content form"),
+            "Enregistrer",
+        )
+
+
+MATRICULES = {
+    Role.ASS: "alice",
+    Role.CSAM: "bastien",
+    Role.CADRE: "chloe",
+    Role.PILOTAGE: "paula",
+    Role.PARTENAIRE: "pierre",
+    Role.ADMIN: "adele",
+}
+
+
+@pytest.mark.parametrize("role", list(MATRICULES), ids=[r.value for r in MATRICULES])
+def test_every_page_of_the_role_has_no_serious_violation(
+    page, live_server, role, tmp_path, settings
+):
+    # As in the demo: its banner on every page, and the administrator's « Courriels envoyés ».
+    settings.DEMO = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path / "courriels"
+    send_mail("Votre compte Parcours", "Bonjour,\n\nVotre compte est créé.", None, ["a@b.invalid"])
+    edition = None
+    if role == Role.PILOTAGE:
+        _territoire()  # the observatory's data; Paula directs that Carsat
+        paula = Agent.objects.get(matricule="paula")
+        edition = demander_rapport(acting_user=paula, annee=timezone.localdate().year - 1)
+        edition.refresh_from_db()
+        assert edition.statut == StatutRapport.PRET, edition.etape
+    else:
+        _, assure, acc, signalement = _monde_des_dossiers()
+
+    audit = Audit(page)
+    _connexion(page, live_server, MATRICULES[role])
+    audit.verifier("accueil")
+    menu = _menu(page)
+    assert menu, "le menu est vide"
+    for libelle, url in menu:
+        audit.visiter(f"menu « {libelle} »", url)
+
+    if role == Role.PILOTAGE:
+        _pages_du_pilotage(audit, live_server, edition)
+    elif role == Role.ADMIN:
+        _pages_de_l_administration(audit, live_server)
+    else:
+        _pages_des_dossiers(audit, live_server, role, assure, acc, signalement)
+    if any(url.endswith("/imports/") for _, url in menu):
+        _imports(audit, live_server, tmp_path)
+    audit.conclure()
+
+
+def test_the_login_page_and_its_refusal_have_no_serious_violation(page, live_server, settings):
+    settings.DEMO = True  # the demo accounts' callout too
+    creer_personas()
+    audit = Audit(page)
+    audit.visiter("connexion", f"{live_server.url}/connexion/")
+    page.get_by_label("Matricule").fill("alice")
+    page.get_by_label("Mot de passe").fill(MOT_DE_PASSE + "-faux")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_selector("[data-testid=erreur-connexion]")
+    audit.verifier("connexion refusée")
+    page.get_by_role("link", name="Mot de passe oublié ?").click()
+    page.wait_for_load_state()
+    audit.verifier("mot de passe oublié")
+    audit.envoyer_en_erreur(
+        "mot de passe oublié : refusé", page.locator("main form"), "Recevoir un lien"
+    )
+    audit.conclure()
