@@ -20,6 +20,7 @@ from pathlib import Path
 COUCHES: tuple[tuple[str, ...], ...] = (
     ("lib",),
     ("securite", "formulaires", "convertisseurs", "couches", "settings", "wsgi"),
+    ("travaux",),
     ("messagerie",),
     ("imports",),
     ("territoire",),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: migrate, load the geography (all of France, once) and the demo Carsat,
-# print the demo accounts, then serve with gunicorn on http://127.0.0.1:8000.
+# print the demo accounts, then serve on http://127.0.0.1:8000: gunicorn and the background
+# worker together (scripts/servir.sh), both stopped by Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,4 +21,4 @@ export DJANGO_SECRET_KEY
 .venv/bin/python manage.py charger_demo
 echo
 echo "Parcours est servi sur http://127.0.0.1:8000 (Ctrl-C pour arrêter)."
-exec .venv/bin/gunicorn -c scripts/gunicorn.conf.py parcours.wsgi:application
+exec scripts/servir.sh

@@ -17,5 +17,6 @@ urlpatterns = [
     path("territoire/", include("parcours.territoire.urls")),
     path("territoire/observatoire/", include("parcours.observatoire.urls")),
     path("statistiques/", include("parcours.statistiques.urls")),
+    path("messages/", include("parcours.messagerie.urls")),
     path("admin/", admin.site.urls),
 ]

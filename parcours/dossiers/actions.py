@@ -94,8 +94,11 @@ def modifier_assure(assure: Assure, *, acting_user: Agent, version: int, **champ
     if "nir" in champs and champs["nir"] != courant.nir:
         if Assure.objects.filter(nir=champs["nir"]).exclude(pk=courant.pk).exists():
             raise RegleMetier({"nir": "une autre personne porte déjà ce NIR"})
+    consentement = (courant.consentement_sms, courant.consentement_courriel)
     for champ, valeur in champs.items():
         setattr(courant, champ, valeur)
+    if (courant.consentement_sms, courant.consentement_courriel) != consentement:
+        courant.consentement_le = timezone.localdate()
     courant.recherche = normaliser(f"{courant.nom} {courant.prenom}")
     courant.version += 1
     _sauver(courant, acting_user)

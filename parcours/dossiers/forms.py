@@ -144,9 +144,28 @@ class SituationForm(FormulaireDsfr):
 
 
 class AssureForm(IdentiteForm, SituationForm):
-    """Identity and situation together, with the version the form was opened on."""
+    """Identity and situation together, the channels the person accepts for the service's
+    messages, with the version the form was opened on."""
 
+    consentement_sms = forms.BooleanField(
+        label="La personne accepte de recevoir des SMS du service (rappels de rendez-vous)",
+        required=False,
+    )
+    consentement_courriel = forms.BooleanField(
+        label="La personne accepte de recevoir des courriels du service",
+        required=False,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self):
+        donnees = super().clean()
+        if donnees.get("consentement_sms") and not donnees.get("telephone"):
+            self.add_error("consentement_sms", "indiquez le numéro de portable de la personne")
+        if donnees.get("consentement_courriel") and not donnees.get("email"):
+            self.add_error(
+                "consentement_courriel", "indiquez l'adresse électronique de la personne"
+            )
+        return donnees
 
 
 class SignalementForm(FormulaireDsfr):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("dossiers/<id:pk>/", dossiers.dossier, name="dossier"),
     path("dossiers/<id:pk>/identite/", dossiers.assure_modifier, name="assure_modifier"),
     path("dossiers/<id:pk>/historique/", dossiers.historique, name="historique"),
+    path("dossiers/<id:pk>/refus-messages/", dossiers.refus_messages, name="refus_messages"),
     path("dossiers/<id:pk>/entretien/", accompagnements.entretien_rapide, name="entretien_rapide"),
     path(
         "dossiers/<id:pk>/accompagnement/",

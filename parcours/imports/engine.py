@@ -955,25 +955,30 @@ def reprendre_imports_interrompus() -> None:
     for journal in Import.objects.filter(statut=StatutImport.EN_COURS, hote=hote()).exclude(
         pid=None
     ):
-        if not journal.interrompu:
-            continue
-        message = MESSAGE_INTERROMPU
-        if journal.lots_emmenages and journal.fichier_attente:
-            importeur = REGISTRE[journal.type]()
-            importeur.journal = journal
-            attente = Attente.rouvrir(Path(journal.fichier_attente), len(importeur.champs))
-            try:
-                annuler(importeur, attente, journal)
-            except _AnnulationImpossible:
-                attente.fermer(effacer=False)
-                continue
-            attente.fermer()
-            message = (
-                "Interrompu : le serveur s'est arrêté pendant l'enregistrement ; ce qui avait "
-                "été écrit a été retiré, rien n'a été enregistré"
-            )
-        elif journal.fichier_attente:
-            Path(journal.fichier_attente).unlink(missing_ok=True)
-        Import.objects.filter(pk=journal.pk).update(
-            statut=StatutImport.ECHEC, etape=message, pid=None, fichier_attente=""
+        if journal.interrompu:
+            reprendre_import(journal)
+
+
+def reprendre_import(journal: Import, message: str = MESSAGE_INTERROMPU) -> bool:
+    """Close an import whose process died: what it had written is undone, its staging file
+    deleted, the journal says so. False when the undo is impossible (told on the journal)."""
+    if journal.lots_emmenages and journal.fichier_attente:
+        importeur = REGISTRE[journal.type]()
+        importeur.journal = journal
+        attente = Attente.rouvrir(Path(journal.fichier_attente), len(importeur.champs))
+        try:
+            annuler(importeur, attente, journal)
+        except _AnnulationImpossible:
+            attente.fermer(effacer=False)
+            return False
+        attente.fermer()
+        message = (
+            "Interrompu : le serveur s'est arrêté pendant l'enregistrement ; ce qui avait "
+            "été écrit a été retiré, rien n'a été enregistré"
         )
+    elif journal.fichier_attente:
+        Path(journal.fichier_attente).unlink(missing_ok=True)
+    Import.objects.filter(pk=journal.pk).update(
+        statut=StatutImport.ECHEC, etape=message, pid=None, fichier_attente=""
+    )
+    return True

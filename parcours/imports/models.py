@@ -3,13 +3,14 @@ from django.db import models
 
 from parcours.imports.enums import StatutImport
 from parcours.lib.processus import hote, processus_vivant
+from parcours.travaux.models import Travail
 
 MESSAGE_INTERROMPU = (
     "Interrompu : le serveur s'est arrêté pendant l'import, rien n'a été enregistré"
 )
 
 
-class Import(models.Model):
+class Import(Travail):
     """The journal of imports: who imported which kind of file, when, and with what result.
 
     Error messages are kept (the first thousand) so that a rejected file can be mended; they name

@@ -1,10 +1,10 @@
 """Imports run in the background, with progress any web worker can read.
 
-The embedded default needs no extra server: an upload starts a thread in the web process that
-received it. Progress goes to a small file beside the uploaded one, so that following it never
-writes to the database; any worker process reads it. If the process dies mid-way, its page shows it
-interrupted at once (reading writes nothing); the server's next start, or the next import, undoes
-what it had written and marks it so (`engine.reprendre_imports_interrompus`).
+An upload queues a task (parcours.travaux); a worker process (`manage.py travailleur`) runs it.
+Progress goes to a small file beside the uploaded one, so that following it never writes to the
+database; any web process reads it. If the worker dies mid-way, its page shows it interrupted at
+once (reading writes nothing); another worker's watch — or the restarted worker — undoes what it
+had written, deletes its files and marks it so (the import `Genre` registered below).
 
 The uploaded file holds personal data: it is written readable by its owner only, and deleted as
 soon as the import ends.
@@ -17,11 +17,15 @@ import time
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
+from django_tasks import task
 
-from parcours.imports.engine import dossier_imports, importer
+from parcours.imports.engine import dossier_imports, importer, reprendre_import
 from parcours.imports.enums import StatutImport
 from parcours.imports.models import Import
-from parcours.lib import taches
+from parcours.travaux.execution import execution
+from parcours.travaux.execution import lancer as lancer_tache
+from parcours.travaux.genres import Genre, enregistrer
 
 logger = logging.getLogger(__name__)
 INTERVALLE_ECRITURE = 0.3  # seconds between two writes of the progress file
@@ -53,6 +57,8 @@ def lire_progression(journal: Import) -> dict:
         etat = {"etape": "En attente", "fait": 0, "total": 0}
     total = etat.get("total") or 0
     etat["pourcentage"] = min(100, int(100 * etat.get("fait", 0) / total)) if total else 0
+    etat["detail"] = f"{etat.get('fait', 0)} / {total} lignes" if total else ""
+    etat["en_attente"] = journal.statut == StatutImport.EN_ATTENTE
     return etat
 
 
@@ -65,9 +71,16 @@ def _nettoyer(journal: Import) -> None:
             chemin.unlink(missing_ok=True)
 
 
+@task()
 def executer(journal_id: int) -> None:
-    """Run one deposited import to its end (in the current thread)."""
-    journal = Import.objects.select_related("auteur").get(pk=journal_id)
+    """Run one deposited import to its end (the task)."""
+    with execution(Import, journal_id):
+        journal = Import.objects.select_related("auteur").get(pk=journal_id)
+        _executer(journal)
+
+
+def _executer(journal: Import) -> None:
+    journal_id = journal.pk
     fichier_progression = _fichier_progression(journal_id)
     derniere = 0.0
 
@@ -103,5 +116,21 @@ def executer(journal_id: int) -> None:
 
 
 def lancer(journal: Import) -> None:
-    """Start the import in the background (in line where settings say so: tests)."""
-    taches.lancer(f"import-{journal.pk}", executer, journal.pk)
+    """Queue the import (run at once where settings say so: tests)."""
+    lancer_tache(journal, executer)
+
+
+def abandonner(journal: Import, message: str) -> None:
+    """An import whose worker died: undone, failed, its files deleted."""
+    reprendre_import(journal, message)
+    _nettoyer(journal)
+
+
+GENRE = enregistrer(
+    Genre(
+        modele=Import,
+        tache=executer,
+        en_cours=Q(statut__in=(StatutImport.EN_ATTENTE, StatutImport.EN_COURS)),
+        abandonner=abandonner,
+    )
+)

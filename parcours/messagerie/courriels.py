@@ -9,6 +9,7 @@ A message's templates are `messagerie/courriels/<modele>.txt` (first line: the s
 
 from collections.abc import Sequence
 from email import message_from_bytes, policy
+from email.utils import make_msgid
 from pathlib import Path
 
 from django.conf import settings
@@ -22,9 +23,11 @@ def envoyer_courriel(
     modele: str,
     contexte: dict,
     pieces_jointes: Sequence[tuple[str, bytes, str]] = (),
-) -> None:
-    """Send one message to one address; raises on a transport failure (nothing is hidden)."""
+) -> str:
+    """Send one message to one address and return its Message-ID; raises on a transport
+    failure (nothing is hidden). Queued sending, with receipts: parcours.messagerie.envois."""
     contexte = {**contexte, "service": settings.PARCOURS_SERVICE}
+    identifiant = make_msgid(domain="parcours.invalid")
     texte = render_to_string(f"messagerie/courriels/{modele}.txt", contexte)
     sujet, _, corps = texte.partition("\n")
     html = render_to_string(f"messagerie/courriels/{modele}.html", contexte)
@@ -33,12 +36,13 @@ def envoyer_courriel(
         body=corps.lstrip("\n"),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[a],
-        headers={"Auto-Submitted": "auto-generated"},
+        headers={"Auto-Submitted": "auto-generated", "Message-ID": identifiant},
     )
     message.attach_alternative(html, "text/html")
     for nom, contenu, type_mime in pieces_jointes:
         message.attach(nom, contenu, type_mime)
     message.send()
+    return identifiant
 
 
 def dossier_courriels() -> Path | None:

@@ -6,4 +6,7 @@ class ObservatoireConfig(AppConfig):
     verbose_name = "observatoire territorial"
 
     def ready(self) -> None:
-        from parcours.observatoire import imports  # noqa: F401  (registers the import kind)
+        from parcours.observatoire import (
+            calculs,  # noqa: F401  (the job kind, for the workers)
+            imports,  # noqa: F401  (registers the import kind)
+        )

@@ -13,19 +13,22 @@ import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django_tasks import task
 
 from parcours.dossiers.enums import MODES_DE_VISU
 from parcours.dossiers.models import Entretien
-from parcours.lib import taches
 from parcours.lib.secret import SEUIL
 from parcours.observatoire import accessibilite, cartes, fragilite
 from parcours.observatoire.enums import StatutCalcul
 from parcours.observatoire.models import CalculObservatoire, DonneeFragilite
 from parcours.organisation.models import LieuAccueil, Organisme, Unite
 from parcours.territoire.models import Commune
+from parcours.travaux.execution import execution
+from parcours.travaux.execution import lancer as lancer_tache
+from parcours.travaux.genres import Genre, enregistrer
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +84,7 @@ def demander(
     """Record a computation and start it in the background."""
     clore_calculs_interrompus()
     calcul = _nouveau(organisme, parametres, acting_user)
-    taches.lancer(f"observatoire-{calcul.pk}", executer, calcul.pk)
+    lancer_tache(calcul, executer)
     return calcul
 
 
@@ -98,7 +101,14 @@ def calculer(
     return calcul
 
 
+@task()
 def executer(calcul_id: int) -> None:
+    """The task: one computation, in a worker (parcours.travaux)."""
+    with execution(CalculObservatoire, calcul_id):
+        _executer_tache(calcul_id)
+
+
+def _executer_tache(calcul_id: int) -> None:
     calcul = CalculObservatoire.objects.select_related("organisme").get(pk=calcul_id)
     try:
         _executer(calcul)
@@ -374,3 +384,23 @@ def portee(calcul: CalculObservatoire) -> list[dict]:
             }
         )
     return lignes
+
+
+def _abandonner(calcul: CalculObservatoire, message: str) -> None:
+    _etape(calcul, message, 0, statut=StatutCalcul.ECHEC, termine_le=timezone.now())
+
+
+def _relancer(calcul: CalculObservatoire) -> None:
+    _etape(calcul, "En attente (reprise)", 0, statut=StatutCalcul.EN_ATTENTE)
+
+
+# A computation whose worker died is run again, once (it only reads and then writes its row).
+GENRE = enregistrer(
+    Genre(
+        modele=CalculObservatoire,
+        tache=executer,
+        en_cours=Q(statut__in=(StatutCalcul.EN_ATTENTE, StatutCalcul.EN_COURS)),
+        abandonner=_abandonner,
+        relancer=_relancer,
+    )
+)

@@ -8,6 +8,7 @@ from django.db import models
 from parcours.lib.historique import Historique
 from parcours.observatoire.enums import StatutCalcul
 from parcours.territoire.models import Canton, Commune, PseudoCanton
+from parcours.travaux.models import Travail
 
 
 class DonneeFragilite(models.Model):
@@ -58,7 +59,7 @@ class DonneeFragilite(models.Model):
         return self.territoire
 
 
-class CalculObservatoire(models.Model):
+class CalculObservatoire(Travail):
     """One computation of the territorial observatory of an organisme, kept with its parameters.
 
     `parametres` holds those of DESIGN §5's `observatoire` JSON for each part (`fragilite`:
@@ -100,6 +101,10 @@ class CalculObservatoire(models.Model):
         indexes = [
             models.Index(fields=["organisme", "statut", "demande_le"], name="calcul_observatoire")
         ]
+
+    @property
+    def en_attente(self) -> bool:
+        return self.statut == StatutCalcul.EN_ATTENTE
 
     def __str__(self) -> str:
         return f"observatoire — {self.demande_le:%d/%m/%Y %H:%M}"

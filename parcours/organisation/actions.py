@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from parcours.messagerie.courriels import envoyer_courriel
+from parcours.messagerie.envois import envoyer
+from parcours.messagerie.models import Canal
 from parcours.organisation.enums import ROLES_DOSSIERS, Role, TypeEvenementCompte
 from parcours.organisation.models import Agent, EvenementCompte, Unite
 
@@ -142,11 +143,14 @@ def envoyer_lien_activation(
         )
     if not agent.is_active:
         raise RegleCompte("le compte est désactivé : réactivez-le avant d'envoyer un lien")
-    envoyer_courriel(
-        a=agent.email,
+    envoyer(
+        canal=Canal.COURRIEL,
         modele="activation",
+        adresse=agent.email,
+        agent=agent,
+        unite_id=agent.unite_id,
         contexte={
-            "agent": agent,
+            "agent": {"prenom": agent.prenom, "nom": agent.nom, "matricule": agent.matricule},
             "lien": lien_activation(agent, base),
             "heures": settings.PASSWORD_RESET_TIMEOUT // 3600,
             "premiere_fois": not agent.has_usable_password(),

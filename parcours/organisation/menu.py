@@ -17,6 +17,8 @@ def entrees(user) -> list[Entree]:
         resultat.append(
             Entree("Journal des comptes", reverse("journal_comptes"), "journal_comptes", 110)
         )
+    if perms.can_read_envois(user):
+        resultat.append(Entree("Messages envoyés", reverse("envois"), "envois", 125))
     if perms.can_administer(user):
         resultat.append(Entree("Administration", reverse("admin:index"), "admin", 130))
         if dossier_courriels() is not None:

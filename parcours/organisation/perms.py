@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from parcours.messagerie.models import Envoi
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Agent, LieuAccueil
 
@@ -49,3 +50,21 @@ def equipe_visible_to(user) -> QuerySet[Agent]:
 def can_read_journal_comptes(user) -> bool:
     """The organisme's unit managers read who made which account a reader of dossiers."""
     return role_de(user) == Role.CADRE and user.organisme_id is not None
+
+
+def can_read_envois(user) -> bool:
+    """The receipts of the messages sent: the unit's manager (their unit's), the administrator
+    (their organisme's, to see failures of account e-mails)."""
+    return role_de(user) in (Role.CADRE, Role.ADMIN)
+
+
+def envois_visibles(user):
+    """The receipts a manager or an administrator follows; none for the others."""
+    role = role_de(user)
+    if role == Role.CADRE:
+        return Envoi.objects.filter(unite_id=user.unite_id)
+    if role == Role.ADMIN:
+        if user.organisme_id is None:
+            return Envoi.objects.all()
+        return Envoi.objects.filter(organisme_id=user.organisme_id)
+    return Envoi.objects.none()

@@ -21,4 +21,5 @@ urlpatterns = [
     ),
     path("comptes/journal/", views.journal_comptes, name="journal_comptes"),
     path("administration/courriels/", views.courriels, name="courriels"),
+    path("messages/envois/", views.envois, name="envois"),
 ]

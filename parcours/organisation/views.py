@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
@@ -11,6 +12,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 
 from parcours.messagerie.courriels import dossier_courriels, lire_courriels
+from parcours.messagerie.models import StatutEnvoi
 from parcours.organisation import actions, perms
 from parcours.organisation.forms import ConnexionForm, FiltreLieuxForm, MotDePasseOublieForm
 from parcours.organisation.models import EvenementCompte, Unite
@@ -123,6 +125,24 @@ def courriels(request):
         raise Http404("les courriels partent par SMTP : ils ne sont pas conservés")
     return render(
         request, "organisation/courriels.html", {"messages_envoyes": lire_courriels(dossier)}
+    )
+
+
+def envois(request):
+    """The receipts of the messages sent (e-mails, SMS): failures first, then the latest, 50 a
+    page; never an address nor a message's text (they are not kept)."""
+    if not perms.can_read_envois(request.user):
+        raise PermissionDenied
+    statut = request.GET.get("statut", "")
+    liste = perms.envois_visibles(request.user).select_related("agent")
+    if statut in StatutEnvoi.values:
+        liste = liste.filter(statut=statut)
+    echecs = perms.envois_visibles(request.user).filter(statut=StatutEnvoi.ECHEC).count()
+    page = Paginator(liste.order_by("-cree_le", "-id"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisation/envois.html",
+        {"page": page, "statut": statut, "statuts": StatutEnvoi.choices, "echecs": echecs},
     )
 
 

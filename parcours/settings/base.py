@@ -25,8 +25,6 @@ try:
     PARCOURS_PROXY_COUNT = env_int("PARCOURS_PROXY_COUNT", 0)
     # Failed logins from one address, whatever the accounts, that lock the address.
     PARCOURS_ECHECS_PAR_ADRESSE = env_int("PARCOURS_ECHECS_PAR_ADRESSE", 15)
-    # Imports run in a background thread of the web process (false: in the request).
-    PARCOURS_TACHES_EN_ARRIERE_PLAN = env_bool("PARCOURS_TACHES_EN_ARRIERE_PLAN", True)
     # An OSRM routing server (e.g. http://osrm.interne:5000) for the accessibility's car times;
     # empty: the built-in estimate from distances (DESIGN §4).
     PARCOURS_ROUTAGE_OSRM_URL = env_str("PARCOURS_ROUTAGE_OSRM_URL", "")
@@ -50,6 +48,18 @@ try:
         "entite": env_str("PARCOURS_SERVICE_ENTITE", "Carsat"),
         "contact": env_str("PARCOURS_SERVICE_CONTACT", ""),
     }
+    # Outgoing SMS (parcours.messagerie.sms): written as files under var/sms/ by default; in
+    # production a provider's HTTP API (HttpBackend) at PARCOURS_SMS_URL, with its token. The
+    # sender shown on phones: 1 to 11 letters or digits. The provider's answer is awaited
+    # PARCOURS_SMS_DELAI seconds.
+    PARCOURS_SMS_BACKEND = env_str("PARCOURS_SMS_BACKEND", "parcours.messagerie.sms.FichierBackend")
+    PARCOURS_SMS_URL = env_str("PARCOURS_SMS_URL", "")
+    PARCOURS_SMS_JETON = env_str("PARCOURS_SMS_JETON", "")
+    PARCOURS_SMS_EXPEDITEUR = env_str("PARCOURS_SMS_EXPEDITEUR", "AssMaladie")
+    PARCOURS_SMS_DELAI = env_int("PARCOURS_SMS_DELAI", 10)
+    # The address people reach Parcours at, for the links of messages sent by the workers
+    # (no request to take it from): the link to refuse messages, at the bottom of e-mails.
+    PARCOURS_URL = env_str("PARCOURS_URL", "http://127.0.0.1:8000")
     # Activation and password links stay valid 72 hours (and serve once).
     PASSWORD_RESET_TIMEOUT = env_int("PARCOURS_LIEN_ACTIVATION_HEURES", 72) * 3600
 except EnvError as error:
@@ -71,7 +81,10 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     # Parcours, bottom layer first (docs/architecture.md): an app imports only those above it here.
+    "parcours.travaux",
     "parcours.messagerie",
     "parcours.imports",
     "parcours.territoire",
@@ -139,6 +152,9 @@ def database_from_url(url: str) -> dict:
 
 
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# Background work: a queue in the database (the embedded default needs no extra server), run by
+# `manage.py travailleur` (parcours.travaux).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The database and var/ hold personal data: readable by their owner only (SQLite gives its
     # -wal and -shm files the database's mode).

@@ -10,8 +10,11 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 AXES_ENABLED = True
 DEMO = False
-# Tests run imports in the request: a thread would not see the test's transaction.
-PARCOURS_TACHES_EN_ARRIERE_PLAN = False
+# Tasks run at once, where they are queued (in the test's transaction); tests of the worker
+# process set the database backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
+if os.environ.get("PARCOURS_TACHES_EN_BASE"):  # a worker process started by a test
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 # Static files straight from the installed packages (no collectstatic needed).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
@@ -30,3 +33,5 @@ elif _SUFFIXE:
     }
 # Messages stay in memory (django.core.mail.outbox); the SMTP test sets its own backend.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# SMS kept in memory (parcours.messagerie.sms.boite_envoi); tests of the providers set theirs.
+PARCOURS_SMS_BACKEND = "parcours.messagerie.sms.MemoireBackend"

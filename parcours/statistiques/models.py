@@ -10,6 +10,7 @@ from django.utils import timezone
 from parcours.lib.texte import LONGUEUR_PAGE, LONGUEUR_TEXTE
 from parcours.organisation.models import Organisme
 from parcours.territoire.models import Departement
+from parcours.travaux.models import Travail
 
 
 class TexteRapport(models.Model):
@@ -92,7 +93,7 @@ class RapportAnnuelQuerySet(models.QuerySet):
         )
 
 
-class RapportAnnuel(models.Model):
+class RapportAnnuel(Travail):
     """One generated edition of the annual report."""
 
     organisme = models.ForeignKey(
@@ -139,6 +140,10 @@ class RapportAnnuel(models.Model):
 
     def __str__(self) -> str:
         return f"Rapport d'activité {self.annee} — {self.organisme}"
+
+    @property
+    def en_attente(self) -> bool:
+        return self.statut == StatutRapport.EN_ATTENTE
 
     @property
     def interrompu(self) -> bool:

@@ -1,14 +1,19 @@
-"""Generating an edition of the annual report in the background, with its progress."""
+"""Generating an edition of the annual report in the background (a task of the queue, run by
+a worker: parcours.travaux), with its progress. An edition whose worker died is produced again,
+once (it only reads the dossiers); then it is failed with a French message."""
 
 import logging
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
+from django_tasks import task
 
 from parcours.dossiers.models import Accompagnement, Entretien
-from parcours.lib import taches
 from parcours.statistiques import rapport as rapports
-from parcours.statistiques.models import RapportAnnuel, StatutRapport
+from parcours.statistiques.models import STATUTS_TERMINES, RapportAnnuel, StatutRapport
+from parcours.travaux.execution import execution
+from parcours.travaux.execution import lancer as lancer_tache
+from parcours.travaux.genres import Genre, enregistrer
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +35,13 @@ def base_calcul() -> dict:
     }
 
 
+@task()
 def generer(edition_id: int) -> None:
+    with execution(RapportAnnuel, edition_id):
+        _generer(edition_id)
+
+
+def _generer(edition_id: int) -> None:
     edition = RapportAnnuel.objects.select_related("organisme").get(pk=edition_id)
     try:
         _etape(edition_id, "Calcul des indicateurs", 10, statut=StatutRapport.EN_COURS)
@@ -63,4 +74,27 @@ def generer(edition_id: int) -> None:
 
 
 def lancer(edition: RapportAnnuel) -> None:
-    taches.lancer(f"rapport-{edition.pk}", generer, edition.pk)
+    lancer_tache(edition, generer)
+
+
+def _abandonner(edition: RapportAnnuel, message: str) -> None:
+    RapportAnnuel.objects.filter(pk=edition.pk).update(
+        statut=StatutRapport.ECHEC, etape=message, progression=0, termine_le=timezone.now()
+    )
+
+
+def _relancer(edition: RapportAnnuel) -> None:
+    RapportAnnuel.objects.filter(pk=edition.pk).update(
+        statut=StatutRapport.EN_ATTENTE, etape="En attente (reprise)", progression=0
+    )
+
+
+GENRE = enregistrer(
+    Genre(
+        modele=RapportAnnuel,
+        tache=generer,
+        en_cours=~Q(statut__in=STATUTS_TERMINES),
+        abandonner=_abandonner,
+        relancer=_relancer,
+    )
+)

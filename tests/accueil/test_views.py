@@ -48,6 +48,7 @@ MENUS = {
         "Journal des consultations",
         "Journal des comptes",
         "Import de données",
+        "Messages envoyés",
     ],
     Role.PILOTAGE: [
         "Accueil",
@@ -58,7 +59,13 @@ MENUS = {
         "Import de données",
     ],
     Role.PARTENAIRE: ["Accueil", "Mes signalements"],
-    Role.ADMIN: ["Accueil", "Lieux d'accueil", "Import de données", "Administration"],
+    Role.ADMIN: [
+        "Accueil",
+        "Lieux d'accueil",
+        "Import de données",
+        "Messages envoyés",
+        "Administration",
+    ],
 }
 
 

@@ -85,6 +85,7 @@ def test_every_dossiers_page_is_in_the_matrix():
     """A new page must be added to the matrix above (or to the POST-only list)."""
     post_seulement = {
         "entretien_rapide",
+        "refus_messages",
         "accompagnement_rouvrir",
         "action_basculer",
         "objectif_basculer",

@@ -1,12 +1,10 @@
-"""Imports in the background: a real thread, progress read from another request, the uploaded
-file deleted at the end, an interrupted import reported as such."""
+"""Imports in the background: an interrupted import reported as such (the worker process that
+runs them: tests/travaux/test_travailleur.py)."""
 
 import json
 import socket
-import time
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from parcours.imports import taches
@@ -14,40 +12,7 @@ from parcours.imports.engine import reprendre_imports_interrompus
 from parcours.imports.enums import StatutImport
 from parcours.imports.models import Import
 from parcours.organisation.enums import Role
-from parcours.organisation.models import Organisme
-from tests.factories import AgentFactory, RegionFactory
-
-
-@pytest.mark.django_db(transaction=True)
-def test_upload_runs_in_a_background_thread(client, settings, tmp_path):
-    settings.PARCOURS_TACHES_EN_ARRIERE_PLAN = True
-    settings.VAR_DIR = tmp_path
-    RegionFactory(code="76")
-    client.force_login(AgentFactory(matricule="adele", role=Role.ADMIN, unite=None))
-    lignes = "".join(f"C{n};Carsat {n};76\n" for n in range(300))
-    reponse = client.post(
-        reverse("imports:televerser"),
-        {
-            "type": "organismes",
-            "fichier": SimpleUploadedFile("organismes.csv", f"code;nom;region\n{lignes}".encode()),
-        },
-    )
-    journal = Import.objects.get()
-    assert reponse["Location"] == reverse("imports:suivi", args=[journal.pk])
-    for _ in range(100):
-        fragment = client.get(reverse("imports:progression", args=[journal.pk]))
-        if b"Import r\xc3\xa9ussi" in fragment.content:
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail("l'import ne s'est pas terminé")
-    assert Organisme.objects.count() == 300
-    journal.refresh_from_db()
-    assert journal.statut == StatutImport.ACCEPTE
-    # The uploaded file held data: it is gone.
-    assert not list((tmp_path / "imports").glob("*.csv"))
-    # The finished fragment stops polling.
-    assert b"hx-trigger" not in fragment.content
+from tests.factories import AgentFactory
 
 
 @pytest.mark.django_db

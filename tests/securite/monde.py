@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from parcours.dossiers.models import Accompagnement, Assure, Signalement
 from parcours.imports.models import Import
+from parcours.messagerie.envois import lien_opposition
 from parcours.observatoire import calculs
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Agent
@@ -55,6 +56,10 @@ class Monde:
     edition: RapportAnnuel
     journal_import: Import
     arguments: dict[str, list]
+
+
+def jeton_opposition(personne_id: int) -> str:
+    return lien_opposition(personne_id).rstrip("/").rsplit("/", 1)[1]
 
 
 def creer_monde(*, observatoire_calcule: bool = True) -> Monde:
@@ -127,7 +132,9 @@ def creer_monde(*, observatoire_calcule: bool = True) -> Monde:
         "dossiers:assure_modifier": [assure.pk],
         "dossiers:historique": [assure.pk],
         "dossiers:entretien_rapide": [assure.pk],
+        "dossiers:refus_messages": [assure.pk],
         "dossiers:entretien_corriger": [entretien.pk],
+        "messagerie:opposition": [jeton_opposition(assure.pk)],
         "dossiers:accompagnement_ouvrir": [assure.pk],
         "dossiers:accompagnement": [acc.pk],
         "dossiers:accompagnement_rouvrir": [acc_clos.pk],

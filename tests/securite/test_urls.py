@@ -40,6 +40,13 @@ MATRICE = {
     "journal_comptes": ligne("403 403 200 403 403 403 403 200 403 403 302"),
     # Messages are kept as files only without SMTP (not in tests: 404 for the administrator).
     "courriels": ligne("403 403 403 403 403 404 403 403 403 403 302"),
+    # The receipts of the messages sent: the units' managers and the administrators.
+    "envois": ligne("403 403 200 403 403 200 403 200 403 403 302"),
+    # The link at the bottom of a message to a person: no account needed; its signed token
+    # names the dossier, the page tells nothing of it.
+    "messagerie:opposition": ligne("200 200 200 200 200 200 200 200 200 200 200"),
+    # The SMS provider's delivery reports: POST only, with its token.
+    "messagerie:accuse_sms": ligne("405 405 405 405 405 405 405 405 405 405 405"),
     "imports:televerser": ligne("403 403 200 200 403 200 403 200 200 403 302"),
     # The fragility template: for those who import that kind; unknown to a unit manager, who
     # imports other kinds; refused, as the upload page, to those who import nothing.
@@ -56,6 +63,7 @@ MATRICE = {
     "dossiers:assure_modifier": ligne("200 200 200 404 404 404 404 404 404 404 302"),
     "dossiers:historique": ligne("403 403 200 403 403 403 403 404 403 403 302"),
     "dossiers:entretien_rapide": POST_SEULEMENT,
+    "dossiers:refus_messages": POST_SEULEMENT,
     # Alice's interview: she and her manager correct it; a colleague who sees the dossier may
     # not (403); nobody else learns it exists.
     "dossiers:entretien_corriger": ligne("200 403 200 404 404 404 404 404 404 404 302"),

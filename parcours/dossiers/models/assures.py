@@ -58,6 +58,12 @@ class Assure(models.Model):
     adresse = models.TextField("adresse", blank=True, max_length=LONGUEUR_ADRESSE)
     telephone = models.CharField("téléphone", max_length=30, blank=True)
     email = models.EmailField("adresse électronique", blank=True)
+    # The channels the person accepted for the service's messages (appointment reminders,
+    # invitations), and when that was recorded; a refusal of every message is a
+    # parcours.messagerie Opposition.
+    consentement_sms = models.BooleanField("accepte les SMS du service", default=False)
+    consentement_courriel = models.BooleanField("accepte les courriels du service", default=False)
+    consentement_le = models.DateField("consentement recueilli le", null=True, blank=True)
     # Situation.
     arret_travail_depuis = models.DateField("en arrêt de travail depuis le", null=True, blank=True)
     ald = models.BooleanField("affection de longue durée (ALD)", default=False)

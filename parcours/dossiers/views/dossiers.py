@@ -7,8 +7,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from parcours.dossiers import actions, perms
+from parcours.dossiers import messages as messages_personne
 from parcours.dossiers.enums import PartieDossier
 from parcours.dossiers.forms import AssureForm, EntretienForm, RechercheForm
 from parcours.dossiers.models import (
@@ -145,9 +147,23 @@ def page_dossier(
             "accompagnement_choisi": accompagnement_choisi,
             "peut_ouvrir": perms.can_open_accompagnement(user, assure),
             "peut_historique": perms.can_read_historique(user),
+            "refus_messages": messages_personne.a_refuse(assure),
+            "peut_modifier_identite": perms.can_edit_identite(user, assure),
         },
         status=status,
     )
+
+
+@require_POST
+def refus_messages(request, pk: int):
+    """The person told the agent they want no more messages from the service."""
+    user = request.user
+    assure = perms.get_assure_for_user(user, pk, PartieDossier.IDENTITE)
+    if not perms.can_edit_identite(user, assure):
+        raise PermissionDenied
+    messages_personne.enregistrer_refus(assure, acting_user=user)
+    messages.success(request, "Refus des messages enregistré : plus aucun SMS ni courriel.")
+    return redirect("dossiers:dossier", pk=assure.pk)
 
 
 def assure_modifier(request, pk: int):
