@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import time
+from datetime import time as heure
 from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
@@ -26,6 +27,7 @@ from parcours.imports.models import Import
 from parcours.travaux.execution import execution
 from parcours.travaux.execution import lancer as lancer_tache
 from parcours.travaux.genres import Genre, enregistrer
+from parcours.travaux.planification import planifier
 
 logger = logging.getLogger(__name__)
 INTERVALLE_ECRITURE = 0.3  # seconds between two writes of the progress file
@@ -125,6 +127,42 @@ def abandonner(journal: Import, message: str) -> None:
     reprendre_import(journal, message)
     _nettoyer(journal)
 
+
+@task()
+def nettoyer_fichiers() -> int:
+    """Delete what is left in the imports' folder of imports that are over (or unknown): an
+    uploaded file holds personal data and never outlives its import. A staging file an import
+    still names (an undo that could not be done, for the operator) is kept. Returns how many
+    files were deleted. The schedule runs it each night; the jobs delete their own files, this
+    catches what a crash of the whole machine left."""
+    fichiers = [f for f in dossier_imports().iterdir() if f.is_file()]
+    numeros = {int(f.name.split(".", 1)[0]) for f in fichiers if f.name.split(".", 1)[0].isdigit()}
+    en_cours = set(
+        Import.objects.filter(
+            pk__in=numeros, statut__in=(StatutImport.EN_ATTENTE, StatutImport.EN_COURS)
+        ).values_list("pk", flat=True)
+    )
+    gardes = {
+        Path(chemin).name
+        for chemin in Import.objects.exclude(fichier_attente="").values_list(
+            "fichier_attente", flat=True
+        )
+    }
+    supprimes = 0
+    for fichier in fichiers:
+        numero = fichier.name.split(".", 1)[0]
+        if numero.isdigit() and int(numero) in en_cours:
+            continue
+        if fichier.name in gardes or fichier.name.split("-", 1)[0] in gardes:
+            continue
+        fichier.unlink(missing_ok=True)
+        supprimes += 1
+    if supprimes:
+        logger.info("nettoyage des imports : %s fichier(s) supprimé(s)", supprimes)
+    return supprimes
+
+
+planifier("nettoyage des fichiers d'import", nettoyer_fichiers, chaque_jour_a=heure(3, 30))
 
 GENRE = enregistrer(
     Genre(

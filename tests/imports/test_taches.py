@@ -12,6 +12,7 @@ from parcours.imports.engine import reprendre_imports_interrompus
 from parcours.imports.enums import StatutImport
 from parcours.imports.models import Import
 from parcours.organisation.enums import Role
+from parcours.travaux.planification import PLANIFIES
 from tests.factories import AgentFactory
 
 
@@ -52,3 +53,28 @@ def test_only_the_author_or_an_administrator_follows_an_import(client):
     assert client.get(reverse("imports:suivi", args=[journal.pk])).status_code == 404
     client.force_login(chloe)
     assert client.get(reverse("imports:suivi", args=[journal.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_nightly_cleaning_deletes_what_finished_imports_left(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    fini = Import.objects.create(type="assures", nom_fichier="a.csv", statut=StatutImport.ACCEPTE)
+    en_cours = Import.objects.create(
+        type="assures", nom_fichier="b.csv", statut=StatutImport.EN_COURS
+    )
+    garde = Import.objects.create(type="assures", nom_fichier="c.csv", statut=StatutImport.ECHEC)
+    dossier = taches.dossier_imports()
+    attente = dossier / f"{garde.pk}.attente.sqlite3"
+    Import.objects.filter(pk=garde.pk).update(fichier_attente=str(attente))
+    restes = [
+        dossier / f"{fini.pk}.csv",
+        dossier / f"{fini.pk}.progression.json",
+        dossier / "999999.csv",
+    ]
+    vivants = [dossier / f"{en_cours.pk}.csv", attente]
+    for fichier in restes + vivants:
+        fichier.write_text("nir;nom\n")
+    assert taches.nettoyer_fichiers.call() == 3
+    assert [f.exists() for f in restes] == [False, False, False]
+    assert [f.exists() for f in vivants] == [True, True]
+    assert "nettoyage des fichiers d'import" in PLANIFIES
