@@ -45,6 +45,7 @@ bench: install-dev
 	$(BIN)/python bench/dossier.py
 	$(BIN)/python bench/rapport.py
 	$(BIN)/python bench/accessibilite.py
+	$(BIN)/python bench/messages.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -24,6 +24,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +36,9 @@ from parcours.messagerie.models import Canal, Envoi, Opposition, StatutEnvoi
 
 logger = logging.getLogger(__name__)
 
+# A message still queued this long after it was written lost its task (a worker died with
+# it): the schedule queues it again.
+PERDU = timedelta(minutes=15)
 ATTENTES = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
 SEL_OPPOSITION = "parcours.messagerie.opposition"
 
@@ -76,6 +80,42 @@ def envoyer(
     envoi.save()
     expedier.enqueue(envoi.pk)
     return envoi
+
+
+TAILLE_LOT = 100
+
+
+def envoyer_lot(messages: list[dict]) -> list[Envoi]:
+    """Many messages at once — the day's reminders, a campaign's invitations: each dict holds
+    `envoyer`'s arguments. The receipts are written in bulk and one task sends each hundred:
+    the queue's cost is shared, and nothing is sent to a person who refused messages."""
+    refus = set(
+        Opposition.objects.filter(
+            personne_id__in={m["personne_id"] for m in messages if m.get("personne_id")}
+        ).values_list("personne_id", flat=True)
+    )
+    envois = []
+    for m in messages:
+        envoi = Envoi(
+            canal=m["canal"],
+            modele=m["modele"],
+            agent=m.get("agent"),
+            personne_id=m.get("personne_id"),
+            unite_id=m.get("unite_id"),
+            organisme_id=m.get("organisme_id"),
+        )
+        if envoi.personne_id in refus:
+            envoi.statut = StatutEnvoi.OPPOSITION
+        else:
+            envoi.adresse = m["adresse"]
+            envoi.contexte = m.get("contexte") or {}
+        envois.append(envoi)
+    with transaction.atomic():
+        envois = Envoi.objects.bulk_create(envois, batch_size=500)
+        a_envoyer = [e.pk for e in envois if e.statut == StatutEnvoi.EN_FILE]
+        for debut in range(0, len(a_envoyer), TAILLE_LOT):
+            expedier_lot.enqueue(a_envoyer[debut : debut + TAILLE_LOT])
+    return envois
 
 
 def lien_opposition(personne_id: int) -> str:
@@ -140,10 +180,27 @@ def _terminer(envoi: Envoi, **champs) -> None:
 @task()
 def expedier(envoi_id: int) -> None:
     """Send one queued message (the task)."""
+    _expedier(envoi_id)
+
+
+@task()
+def expedier_lot(envois: list[int]) -> None:
+    """Send queued messages one after the other (the task of `envoyer_lot`)."""
+    for envoi_id in envois:
+        _expedier(envoi_id)
+
+
+BAIL = timedelta(minutes=10)
+
+
+def _expedier(envoi_id: int) -> None:
     with transaction.atomic():
         envoi = Envoi.objects.select_for_update().filter(pk=envoi_id).first()
         if envoi is None or envoi.statut != StatutEnvoi.EN_FILE:
             return
+        # Taken for this attempt: if this worker dies while sending, the schedule's round
+        # queues it again once the lease is over (never twice at the same time).
+        Envoi.objects.filter(pk=envoi.pk).update(prochaine_tentative=timezone.now() + BAIL)
     tentatives = envoi.tentatives + 1
     try:
         if envoi.canal == Canal.COURRIEL:
@@ -182,17 +239,24 @@ def expedier(envoi_id: int) -> None:
 
 @task()
 def relancer_envois() -> int:
-    """Queue again the messages whose retry time has come (the schedule, every minute)."""
+    """Queue again the messages whose retry time has come, those whose worker died while
+    sending (their lease is over), and those whose task was lost (still queued long after they
+    were written): the schedule, every minute."""
+    maintenant = timezone.now()
     dus = list(
-        Envoi.objects.filter(
-            statut=StatutEnvoi.EN_FILE, prochaine_tentative__lte=timezone.now()
-        ).values_list("pk", flat=True)[:1000]
+        Envoi.objects.filter(statut=StatutEnvoi.EN_FILE)
+        .filter(
+            Q(prochaine_tentative__lte=maintenant)
+            | Q(prochaine_tentative__isnull=True, cree_le__lt=maintenant - PERDU)
+        )
+        .values_list("pk", "prochaine_tentative")[:1000]
     )
     partis = 0
-    for pk in dus:
-        # Claimed before it is queued: a later round does not queue it twice.
-        if Envoi.objects.filter(pk=pk, prochaine_tentative__isnull=False).update(
-            prochaine_tentative=None
+    for pk, prochaine in dus:
+        # Claimed before it is queued (a lease for the queued task): a later round does not
+        # queue it twice.
+        if Envoi.objects.filter(pk=pk, prochaine_tentative=prochaine).update(
+            prochaine_tentative=maintenant + PERDU
         ):
             expedier.enqueue(pk)
             partis += 1

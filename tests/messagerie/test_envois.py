@@ -15,7 +15,13 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from parcours.messagerie.envois import envoyer, lien_opposition, opposer, relancer_envois
+from parcours.messagerie.envois import (
+    envoyer,
+    envoyer_lot,
+    lien_opposition,
+    opposer,
+    relancer_envois,
+)
 from parcours.messagerie.models import Canal, Envoi, Opposition, StatutEnvoi
 from parcours.organisation import actions as comptes
 from tests.messagerie.test_courriels import serveur_smtp  # noqa: F401  (fixture)
@@ -284,3 +290,49 @@ def test_the_provider_s_delivery_report_completes_the_receipt(client, fournisseu
         ).status_code
         == 204
     )
+
+
+def test_many_messages_at_once_share_their_tasks_and_skip_refusals():
+    from parcours.messagerie import sms
+
+    sms.boite_envoi.clear()
+    opposer(7, origine="dit à l'assistante sociale")
+    messages = [
+        {
+            "canal": Canal.SMS,
+            "modele": "rappel_rendez_vous",
+            "adresse": "0612345678",
+            "contexte": RDV,
+            "personne_id": n,
+        }
+        for n in range(1, 251)
+    ]
+    envois = envoyer_lot(messages)
+    assert len(envois) == 250
+    statuts = list(Envoi.objects.values_list("statut", flat=True))
+    assert statuts.count(StatutEnvoi.ENVOYE) == 249
+    assert statuts.count(StatutEnvoi.OPPOSITION) == 1
+    assert len(sms.boite_envoi) == 249
+    assert not Envoi.objects.exclude(adresse="").exists()
+
+
+def test_a_message_whose_task_was_lost_is_queued_again():
+    perdu = Envoi.objects.create(
+        canal=Canal.COURRIEL,
+        modele="rappel_rendez_vous",
+        adresse="jeanne@exemple.invalid",
+        contexte=RDV,
+        personne_id=3,
+    )
+    recent = Envoi.objects.create(
+        canal=Canal.COURRIEL,
+        modele="rappel_rendez_vous",
+        adresse="paul@exemple.invalid",
+        contexte=RDV,
+        personne_id=4,
+    )
+    Envoi.objects.filter(pk=perdu.pk).update(cree_le=timezone.now() - timedelta(minutes=20))
+    assert relancer_envois.call() == 1
+    assert [m.to for m in mail.outbox] == [["jeanne@exemple.invalid"]]
+    recent.refresh_from_db()
+    assert recent.statut == StatutEnvoi.EN_FILE  # still within its queue's time

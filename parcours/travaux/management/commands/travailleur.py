@@ -2,6 +2,7 @@
 of the observatory, messages — and the schedule. `make demo` starts one beside gunicorn; in
 production, a systemd unit (docs/installation.md). Several may run at once."""
 
+from django.db import connections
 from django_tasks_db.management.commands.db_worker import Command as DbWorker
 
 from parcours.travaux.travailleur import Travailleur, nouvel_identifiant
@@ -34,6 +35,10 @@ class Command(DbWorker):
         **options,
     ) -> None:
         self.configure_logging(verbosity)
+        # A worker runs task after task: it keeps its database connection (opening one costs
+        # more than a small task; django-tasks-db checks it between tasks).
+        for reglages in connections.settings.values():
+            reglages["CONN_MAX_AGE"] = None
         worker = Travailleur(
             surveiller=not sans_surveillance,
             queue_names=queue_name.split(","),
