@@ -26,7 +26,7 @@ COUCHES: tuple[tuple[str, ...], ...] = (
     ("territoire",),
     ("organisation",),
     ("dossiers",),
-    ("observatoire",),
+    ("observatoire", "rendezvous"),
     ("statistiques",),
     ("accueil", "demo"),
 )

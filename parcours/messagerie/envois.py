@@ -54,6 +54,8 @@ def envoyer(
     unite_id: int | None = None,
     organisme_id: int | None = None,
     pieces_jointes: list[tuple[str, bytes, str]] = (),
+    reference: str = "",
+    perime_le=None,
 ) -> Envoi:
     """Queue a message and return its receipt; to a person who refused messages, nothing
     leaves (the receipt says so)."""
@@ -66,6 +68,8 @@ def envoyer(
         personne_id=personne_id,
         unite_id=unite_id,
         organisme_id=organisme_id,
+        reference=reference,
+        perime_le=perime_le,
     )
     if personne_id is not None and Opposition.objects.filter(personne_id=personne_id).exists():
         envoi.statut = StatutEnvoi.OPPOSITION
@@ -103,6 +107,8 @@ def envoyer_lot(messages: list[dict]) -> list[Envoi]:
             personne_id=m.get("personne_id"),
             unite_id=m.get("unite_id"),
             organisme_id=m.get("organisme_id"),
+            reference=m.get("reference", ""),
+            perime_le=m.get("perime_le"),
         )
         if envoi.personne_id in refus:
             envoi.statut = StatutEnvoi.OPPOSITION
@@ -135,6 +141,18 @@ def opposer(personne_id: int, *, origine: str) -> None:
     Opposition.objects.get_or_create(personne_id=personne_id, defaults={"origine": origine})
     Envoi.objects.filter(personne_id=personne_id, statut=StatutEnvoi.EN_FILE).update(
         statut=StatutEnvoi.OPPOSITION, adresse="", contexte={}, pieces_jointes=[]
+    )
+
+
+def abandonner_envois(reference: str) -> int:
+    """Drop the messages still waiting about something that no longer holds (a cancelled
+    appointment's reminder); returns how many."""
+    return Envoi.objects.filter(reference=reference, statut=StatutEnvoi.EN_FILE).update(
+        statut=StatutEnvoi.SANS_OBJET,
+        adresse="",
+        contexte={},
+        pieces_jointes=[],
+        prochaine_tentative=None,
     )
 
 
@@ -197,6 +215,10 @@ def _expedier(envoi_id: int) -> None:
     with transaction.atomic():
         envoi = Envoi.objects.select_for_update().filter(pk=envoi_id).first()
         if envoi is None or envoi.statut != StatutEnvoi.EN_FILE:
+            return
+        if envoi.perime_le is not None and timezone.now() >= envoi.perime_le:
+            # A reminder the provider's failure delayed past its appointment: never sent.
+            _terminer(envoi, statut=StatutEnvoi.SANS_OBJET, erreur="trop tard : sans objet")
             return
         # Taken for this attempt: if this worker dies while sending, the schedule's round
         # queues it again once the lease is over (never twice at the same time).

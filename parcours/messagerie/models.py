@@ -22,6 +22,7 @@ class StatutEnvoi(models.TextChoices):
     REMIS = "REMIS", "remis"
     ECHEC = "ECHEC", "échec"
     OPPOSITION = "OPPOSITION", "non envoyé : la personne s'y est opposée"
+    SANS_OBJET = "SANS_OBJET", "non envoyé : sans objet (annulé, ou trop tard)"
 
 
 class Envoi(models.Model):
@@ -53,6 +54,11 @@ class Envoi(models.Model):
     cree_le = models.DateTimeField("mis en file le", auto_now_add=True)
     envoye_le = models.DateTimeField("envoyé le", null=True, blank=True)
     remis_le = models.DateTimeField("remis le", null=True, blank=True)
+    # What the message is about (« rendezvous:<uid> »): its waiting messages are dropped when
+    # that is cancelled; and after `perime_le` (the appointment a reminder is for) it is not
+    # sent any more.
+    reference = models.CharField("objet", max_length=80, blank=True, db_index=True)
+    perime_le = models.DateTimeField("sans objet après", null=True, blank=True)
     # Only while the message waits to leave (emptied once sent or given up).
     adresse = models.CharField("adresse ou numéro", max_length=254, blank=True)
     contexte = models.JSONField("valeurs du message", default=dict, blank=True)

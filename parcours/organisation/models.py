@@ -109,6 +109,14 @@ class LieuAccueil(models.Model):
     acces_pmr = models.BooleanField("accessible aux personnes à mobilité réduite", default=False)
     horaires = models.TextField("horaires d'ouverture", blank=True, max_length=LONGUEUR_TEXTE)
     actif = models.BooleanField("ouvert", default=True)
+    # How many agents can receive there at the same time (rooms, desks): a one-room
+    # permanence never holds two appointments at once (parcours.rendezvous).
+    salles = models.PositiveSmallIntegerField(
+        "salles de réception",
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="combien d'agents peuvent y recevoir en même temps",
+    )
 
     objects = LieuAccueilQuerySet.as_manager()
     history = Historique(no_db_index=["commune", "unite"])

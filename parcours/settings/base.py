@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "parcours.organisation",
     "parcours.dossiers",
     "parcours.observatoire",
+    "parcours.rendezvous",
     "parcours.statistiques",
     "parcours.accueil",
     "parcours.demo",

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class RendezvousConfig(AppConfig):
+    name = "parcours.rendezvous"
+    label = "rendezvous"
+    verbose_name = "rendez-vous"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from datetime import timedelta
+
+        from parcours.rendezvous.actions import envoyer_rappels
+        from parcours.travaux.planification import planifier
+
+        planifier("rappels des rendez-vous", envoyer_rappels, toutes_les=timedelta(minutes=15))
