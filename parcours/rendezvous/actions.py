@@ -8,12 +8,15 @@ from django.db import transaction
 from django.utils import dateformat, timezone
 from django_tasks import task
 
+from parcours.dossiers.actions import enregistrer_entretien
+from parcours.dossiers.enums import ModeEntretien
 from parcours.dossiers.messages import canaux_autorises
+from parcours.dossiers.models import Accompagnement
 from parcours.messagerie.envois import abandonner_envois, envoyer, envoyer_lot
 from parcours.messagerie.models import Canal
 from parcours.rendezvous.calendrier import ics
 from parcours.rendezvous.creneaux import PARIS
-from parcours.rendezvous.enums import STATUTS_ANNULES, StatutRendezVous
+from parcours.rendezvous.enums import STATUTS_ANNULES, ModeRendezVous, StatutRendezVous
 from parcours.rendezvous.models import Participation, RendezVous
 from parcours.rendezvous.reservation import reserver
 
@@ -134,3 +137,61 @@ def envoyer_rappels() -> int:
         if messages:
             envoyer_lot(messages)
     return len(a_rappeler)
+
+
+MODE_ENTRETIEN = {
+    ModeRendezVous.LIEU_ACCUEIL: ModeEntretien.LIEU_ACCUEIL,
+    ModeRendezVous.TELEPHONE: ModeEntretien.TELEPHONE,
+    ModeRendezVous.DOMICILE: ModeEntretien.DOMICILE,
+    ModeRendezVous.VISIO: ModeEntretien.VISIO,
+}
+CONSTATS = (StatutRendezVous.VU, StatutRendezVous.ABSENT, StatutRendezVous.EXCUSE)
+
+
+@transaction.atomic
+def constater(rdv: RendezVous, statut: str, *, acting_user, notes: str = "") -> RendezVous:
+    """After the appointment: seen, absent or excused. « Seen » records the interview at once —
+    its date, mode, place, agent(s) and duration from the appointment, in the person's open
+    accompaniment the agent follows (else a one-off intervention) — the notes to type."""
+    courant = (
+        RendezVous.objects.select_for_update(of=("self",))
+        .select_related("motif", "lieu")
+        .get(pk=rdv.pk)
+    )
+    if statut not in CONSTATS:
+        raise RegleRendezVous("choisissez : vu, absent ou excusé")
+    if courant.statut != StatutRendezVous.PREVU:
+        raise RegleRendezVous(f"ce rendez-vous est déjà marqué « {courant.get_statut_display()} »")
+    if courant.debut > timezone.now():
+        raise RegleRendezVous("ce rendez-vous n'a pas encore commencé")
+    if statut == StatutRendezVous.VU:
+        accompagnement = (
+            Accompagnement.objects.en_cours()
+            .de_l_agent(acting_user)
+            .filter(assure_id=courant.assure_id)
+            .order_by("-date_debut")
+            .first()
+        )
+        autres = (
+            Participation.objects.filter(rendez_vous=courant)
+            .exclude(agent_id=acting_user.pk)
+            .select_related("agent")
+            .first()
+        )
+        courant.entretien = enregistrer_entretien(
+            courant.assure,
+            acting_user=acting_user,
+            accompagnement=accompagnement,
+            date=timezone.localtime(courant.debut, PARIS).date(),
+            mode=MODE_ENTRETIEN[courant.motif.mode],
+            lieu_accueil=courant.lieu,
+            duree_minutes=courant.motif.duree_minutes,
+            second_agent=autres.agent if autres else None,
+            notes=notes,
+            unite=courant.lieu.unite if courant.lieu else None,
+        )
+    courant.statut = statut
+    courant.version += 1
+    courant._history_user = acting_user
+    courant.save(update_fields=["statut", "version", "entretien"])
+    return courant

@@ -182,9 +182,18 @@ class RendezVous(models.Model):
     )
     version = models.PositiveIntegerField("version", default=0)
     rappel_le = models.DateTimeField("rappel envoyé le", null=True, blank=True)
+    # « Vu »: the interview it became (recorded in one click, parcours.rendezvous.actions).
+    entretien = models.OneToOneField(
+        "dossiers.Entretien",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rendez_vous",
+        verbose_name="entretien",
+    )
 
     objects = RendezVousQuerySet.as_manager()
-    history = Historique(no_db_index=["motif", "lieu", "agent", "cree_par"])
+    history = Historique(no_db_index=["motif", "lieu", "agent", "cree_par", "entretien"])
 
     class Meta:
         verbose_name = "rendez-vous"
