@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("parcours.organisation.urls")),
     path("imports/", include("parcours.imports.urls")),
     path("", include("parcours.dossiers.urls")),
+    path("", include("parcours.rendezvous.urls")),
     path("territoire/", include("parcours.territoire.urls")),
     path("territoire/observatoire/", include("parcours.observatoire.urls")),
     path("statistiques/", include("parcours.statistiques.urls")),

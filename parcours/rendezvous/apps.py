@@ -14,3 +14,9 @@ class RendezvousConfig(AppConfig):
         from parcours.travaux.planification import planifier
 
         planifier("rappels des rendez-vous", envoyer_rappels, toutes_les=timedelta(minutes=15))
+
+        from parcours.dossiers import extensions
+        from parcours.rendezvous import dossier
+
+        extensions.BOUTONS.append(dossier.bouton)
+        extensions.BLOCS.append(dossier.bloc)

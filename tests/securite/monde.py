@@ -133,6 +133,7 @@ def creer_monde(*, observatoire_calcule: bool = True) -> Monde:
         "dossiers:historique": [assure.pk],
         "dossiers:entretien_rapide": [assure.pk],
         "dossiers:refus_messages": [assure.pk],
+        "rendezvous:prendre": [assure.pk],
         "dossiers:entretien_corriger": [entretien.pk],
         "messagerie:opposition": [jeton_opposition(assure.pk)],
         "dossiers:accompagnement_ouvrir": [assure.pk],

@@ -74,6 +74,8 @@ MATRICE = {
     "dossiers:action_basculer": POST_SEULEMENT,
     "dossiers:objectif_basculer": POST_SEULEMENT,
     "dossiers:orientation_reponse": POST_SEULEMENT,
+    # Booking for the person of the dossier: those who see the dossier (their unit's).
+    "rendezvous:prendre": ligne("200 200 200 403 403 403 404 404 403 403 302"),
     "dossiers:journal": ligne("403 403 200 403 403 403 403 200 403 403 302"),
     # Public geography, for the commune fields of the forms.
     "territoire:communes": ligne("200 200 200 200 200 200 200 200 200 200 302"),

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from parcours.dossiers import actions, perms
+from parcours.dossiers import actions, extensions, perms
 from parcours.dossiers import messages as messages_personne
 from parcours.dossiers.enums import PartieDossier
 from parcours.dossiers.forms import AssureForm, EntretienForm, RechercheForm
@@ -148,6 +148,8 @@ def page_dossier(
             "peut_ouvrir": perms.can_open_accompagnement(user, assure),
             "peut_historique": perms.can_read_historique(user),
             "refus_messages": messages_personne.a_refuse(assure),
+            "boutons_extensions": extensions.boutons(user, assure),
+            "blocs_extensions": extensions.blocs(user, assure),
             "peut_modifier_identite": perms.can_edit_identite(user, assure),
         },
         status=status,
