@@ -8,7 +8,8 @@ ones left are printed (`pytest -rP`) and listed, each with its reason, in docs/a
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -18,8 +19,10 @@ from playwright.sync_api import Page
 
 from parcours.dossiers.enums import StatutSignalement
 from parcours.dossiers.models import Orientation
+from parcours.messagerie.envois import lien_opposition
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Agent
+from parcours.rendezvous.models import Motif, Plage
 from parcours.statistiques.actions import demander_rapport
 from parcours.statistiques.models import StatutRapport
 from tests.browser.test_observatoire import _territoire
@@ -151,7 +154,20 @@ def _monde_des_dossiers():
     CommuneFactory()  # Montauban, 82121: transactional tests may have emptied the geography
     personas = creer_personas()
     SecteurFactory(unite=personas.unite, agent=personas.alice).communes.set(["82121"])
-    LieuAccueilFactory(unite=personas.unite, nom="Accueil de Montauban")
+    lieu = LieuAccueilFactory(unite=personas.unite, nom="Accueil de Montauban")
+    # Alice receives there every day from tomorrow: slots to book.
+    motif = Motif.objects.create(
+        code="PREMIER", libelle="Premier rendez-vous", duree_minutes=45, delai_min_heures=0
+    )
+    plage = Plage.objects.create(
+        agent=personas.alice,
+        lieu=lieu,
+        debut=time(9),
+        fin=time(12),
+        regle="FREQ=DAILY",
+        date_debut=timezone.localdate() + timedelta(days=1),
+    )
+    plage.motifs.add(motif)
     assure = AssureFactory(nom="Lefèvre", prenom="Élodie")
     acc = AccompagnementFactory(assure=assure, referent=personas.alice, unite=personas.unite)
     EntretienFactory(accompagnement=acc)
@@ -212,6 +228,20 @@ def _pages_des_dossiers(audit, live_server, role, assure, acc, signalement) -> N
             elif chemin.endswith("/accompagnement/"):
                 formulaire.locator("select[name=mission]").select_option(index=0)
                 audit.envoyer_en_erreur(f"{chemin} : refusé", formulaire, "Ouvrir")
+    if role == Role.ASS:
+        # Correcting her interview, refused without a reason; booking an appointment.
+        entretien = acc.entretiens.first()
+        audit.visiter("correction d'un entretien", f"{url}/entretiens/{entretien.pk}/corriger/")
+        formulaire = page.get_by_test_id("form-correction")
+        formulaire.locator("input[name=motif]").fill("")
+        audit.envoyer_en_erreur(
+            "correction d'un entretien : refusée", formulaire, "Enregistrer la correction"
+        )
+        motif = Motif.objects.get(code="PREMIER")
+        audit.visiter(
+            "prise de rendez-vous", f"{url}/dossiers/{assure.pk}/rendez-vous/?motif={motif.pk}"
+        )
+        assert page.get_by_test_id("lieu-propose").count()
     if role in (Role.ASS, Role.CADRE):
         audit.visiter("accompagnement", f"{url}/accompagnements/{acc.pk}/")
         _ouvrir_les_panneaux(page)
@@ -359,4 +389,10 @@ def test_the_login_page_and_its_refusal_have_no_serious_violation(page, live_ser
     audit.envoyer_en_erreur(
         "mot de passe oublié : refusé", page.locator("main form"), "Recevoir un lien"
     )
+    # The page a person reaches from the link at the bottom of an e-mail, and its answer.
+    chemin = urlsplit(lien_opposition(1)).path
+    audit.visiter("refus des messages", f"{live_server.url}{chemin}")
+    page.get_by_role("button", name="Ne plus recevoir de messages").click()
+    page.wait_for_selector("[data-testid=opposition-enregistree]")
+    audit.verifier("refus des messages : enregistré")
     audit.conclure()
