@@ -10,10 +10,12 @@ from parcours.imports import menu as imports
 from parcours.lib.menu import Entree
 from parcours.observatoire import menu as observatoire
 from parcours.organisation import menu as organisation
+from parcours.rendezvous import menu as rendezvous
 from parcours.statistiques import menu as statistiques
 
 MENUS_DES_APPLICATIONS = (
     dossiers.entrees,
+    rendezvous.entrees,
     statistiques.entrees,
     observatoire.entrees,
     organisation.entrees,

@@ -16,7 +16,10 @@ class RendezvousConfig(AppConfig):
         planifier("rappels des rendez-vous", envoyer_rappels, toutes_les=timedelta(minutes=15))
 
         from parcours.dossiers import extensions
-        from parcours.rendezvous import dossier
+        from parcours.rendezvous import (
+            dossier,
+            imports,  # noqa: F401  (registers plages.csv)
+        )
 
         extensions.BOUTONS.append(dossier.bouton)
         extensions.BLOCS.append(dossier.bloc)

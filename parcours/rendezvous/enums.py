@@ -18,3 +18,17 @@ class StatutRendezVous(models.TextChoices):
 
 
 STATUTS_ANNULES = (StatutRendezVous.ANNULE_PERSONNE, StatutRendezVous.ANNULE_SERVICE)
+
+
+class OrigineRendezVous(models.TextChoices):
+    AGENT = "AGENT", "pris par un agent"
+    LIEN = "LIEN", "pris par la personne (lien)"
+    ATTENTE = "ATTENTE", "liste d'attente"
+    PARTENAIRE = "PARTENAIRE", "pris par un partenaire"
+
+
+class StatutAttente(models.TextChoices):
+    EN_ATTENTE = "EN_ATTENTE", "en attente"
+    SATISFAITE = "SATISFAITE", "créneau plus tôt obtenu"
+    RETIREE = "RETIREE", "retirée"
+    EXPIREE = "EXPIREE", "expirée"

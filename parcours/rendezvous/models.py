@@ -14,10 +14,16 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from parcours.dossiers.models import Assure
+from parcours.dossiers.models import Assure, Signalement
 from parcours.lib.historique import Historique
-from parcours.organisation.models import LieuAccueil
-from parcours.rendezvous.enums import STATUTS_ANNULES, ModeRendezVous, StatutRendezVous
+from parcours.organisation.models import ContactPartenaire, LieuAccueil, Organisme
+from parcours.rendezvous.enums import (
+    STATUTS_ANNULES,
+    ModeRendezVous,
+    OrigineRendezVous,
+    StatutAttente,
+    StatutRendezVous,
+)
 
 
 class Motif(models.Model):
@@ -96,6 +102,9 @@ class Plage(models.Model):
     date_debut = models.DateField("à partir du")
     date_fin = models.DateField("jusqu'au", null=True, blank=True)
     exceptions = models.JSONField("dates exclues", default=list, blank=True)
+    # The key of the rows of plages.csv (agent, place, day, hours, first date): importing the
+    # same file twice changes nothing. Empty for the openings typed on screen.
+    code = models.CharField("clé d'import", max_length=150, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = "plage d'ouverture"
@@ -181,6 +190,32 @@ class RendezVous(models.Model):
         verbose_name="pris par",
     )
     version = models.PositiveIntegerField("version", default=0)
+    origine = models.CharField(
+        "pris", max_length=20, choices=OrigineRendezVous.choices, default=OrigineRendezVous.AGENT
+    )
+    # Booked while handling a signalement (the delay from the request is counted from it).
+    signalement = models.ForeignKey(
+        Signalement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rendez_vous",
+        verbose_name="signalement",
+    )
+    # A partner person present (a joint appointment with a partner, from the directory).
+    contact_partenaire = models.ForeignKey(
+        ContactPartenaire,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rendez_vous",
+        verbose_name="partenaire présent",
+    )
+    # The drive time from the person's commune to the place, estimated at booking (DESIGN §4):
+    # the statistics count the persons offered a slot within 15 and 30 minutes.
+    minutes_trajet = models.PositiveSmallIntegerField(
+        "trajet estimé (minutes)", null=True, blank=True
+    )
     rappel_le = models.DateTimeField("rappel envoyé le", null=True, blank=True)
     # « Vu »: the interview it became (recorded in one click, parcours.rendezvous.actions).
     entretien = models.OneToOneField(
@@ -193,7 +228,17 @@ class RendezVous(models.Model):
     )
 
     objects = RendezVousQuerySet.as_manager()
-    history = Historique(no_db_index=["motif", "lieu", "agent", "cree_par", "entretien"])
+    history = Historique(
+        no_db_index=[
+            "motif",
+            "lieu",
+            "agent",
+            "cree_par",
+            "entretien",
+            "signalement",
+            "contact_partenaire",
+        ]
+    )
 
     class Meta:
         verbose_name = "rendez-vous"
@@ -239,3 +284,137 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent} — {self.debut:%d/%m/%Y %H:%M}"
+
+
+class LienReservation(models.Model):
+    """A self-booking link sent to one person (no account): the URL holds a signed random token,
+    never a personal datum; the database keeps only its hash. It expires, it books once, and
+    the appointment it booked can be cancelled through it."""
+
+    jeton_hash = models.CharField("empreinte du jeton", max_length=64, unique=True)
+    assure = models.ForeignKey(
+        Assure, on_delete=models.CASCADE, related_name="liens_reservation", verbose_name="personne"
+    )
+    organisme = models.ForeignKey(
+        Organisme, on_delete=models.CASCADE, related_name="+", verbose_name="organisme"
+    )
+    motifs = models.ManyToManyField(Motif, related_name="+", verbose_name="motifs proposés")
+    # Empty: every active place of the organisme.
+    lieux = models.ManyToManyField(
+        LieuAccueil, related_name="+", blank=True, verbose_name="lieux proposés"
+    )
+    expire_le = models.DateTimeField("expire le")
+    cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="créé par",
+    )
+    # Who sent it: « agent », or a campaign's reference (the outreach campaigns send links).
+    origine = models.CharField("origine", max_length=80, default="agent")
+    rendez_vous = models.ForeignKey(
+        RendezVous,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="rendez-vous pris",
+    )
+    revoque_le = models.DateTimeField("retiré le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lien de prise de rendez-vous"
+        verbose_name_plural = "liens de prise de rendez-vous"
+        indexes = [models.Index(fields=["assure", "cree_le"], name="lien_assure")]
+
+    def __str__(self) -> str:
+        return f"Lien du {self.cree_le:%d/%m/%Y}"
+
+
+class DemandeAttente(models.Model):
+    """A person asking for an earlier slot than the one they hold (or any slot, when none was
+    free): when one frees up, the first persons waiting get it proposed; the first to accept
+    wins it."""
+
+    assure = models.ForeignKey(
+        Assure, on_delete=models.CASCADE, related_name="demandes_attente", verbose_name="personne"
+    )
+    motif = models.ForeignKey(
+        Motif, on_delete=models.PROTECT, related_name="demandes_attente", verbose_name="motif"
+    )
+    lieux = models.ManyToManyField(LieuAccueil, related_name="+", verbose_name="lieux acceptés")
+    # The appointment held now, to be replaced by the earlier one; none if nothing was free.
+    rendez_vous = models.ForeignKey(
+        RendezVous,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="demandes_attente",
+        verbose_name="rendez-vous actuel",
+    )
+    statut = models.CharField(
+        "statut", max_length=20, choices=StatutAttente.choices, default=StatutAttente.EN_ATTENTE
+    )
+    cree_le = models.DateTimeField("demandée le", auto_now_add=True)
+    cree_par = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistrée par",
+    )
+
+    class Meta:
+        verbose_name = "demande de créneau plus tôt"
+        verbose_name_plural = "liste d'attente"
+        ordering = ["cree_le", "pk"]
+        indexes = [models.Index(fields=["motif", "statut", "cree_le"], name="attente_motif")]
+
+    def __str__(self) -> str:
+        return f"Demande du {self.cree_le:%d/%m/%Y}"
+
+
+class PropositionAttente(models.Model):
+    """A freed slot proposed to a person waiting, through a link (signed token, hash kept)."""
+
+    demande = models.ForeignKey(
+        DemandeAttente, on_delete=models.CASCADE, related_name="propositions"
+    )
+    jeton_hash = models.CharField("empreinte du jeton", max_length=64, unique=True)
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    lieu = models.ForeignKey(LieuAccueil, on_delete=models.CASCADE, related_name="+")
+    debut = models.DateTimeField("début")
+    cree_le = models.DateTimeField("proposé le", auto_now_add=True)
+    expire_le = models.DateTimeField("expire le")
+    rendez_vous = models.ForeignKey(
+        RendezVous, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "créneau proposé"
+        verbose_name_plural = "créneaux proposés"
+        indexes = [models.Index(fields=["lieu", "debut"], name="proposition_creneau")]
+
+    def __str__(self) -> str:
+        return f"Proposition du {self.debut:%d/%m/%Y %H:%M}"
+
+
+class Compteur(models.Model):
+    """Requests per client and minute on the public pages (rate limit shared by every web
+    process); the client is a hash, never an address."""
+
+    cle = models.CharField(max_length=80)
+    minute = models.DateTimeField()
+    nombre = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "compteur d'accès public"
+        verbose_name_plural = "compteurs d'accès public"
+        constraints = [models.UniqueConstraint(fields=["cle", "minute"], name="compteur_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.nombre} à {self.minute:%H:%M}"

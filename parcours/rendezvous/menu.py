@@ -1,0 +1,7 @@
+"""The appointments' entries of the menu."""
+
+from parcours.lib.menu import Entree
+
+
+def entrees(user) -> list[Entree]:
+    return []

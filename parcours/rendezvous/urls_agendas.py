@@ -1,0 +1,3 @@
+"""The agendas' pages (parcours.rendezvous.agendas)."""
+
+urlpatterns: list = []
