@@ -19,6 +19,7 @@ from parcours.observatoire import calculs
 from parcours.observatoire.accessibilite import ErreurRoutage
 from parcours.organisation.models import Organisme
 from parcours.statistiques import graphiques
+from parcours.statistiques import rendezvous as rdv
 from parcours.statistiques.indicateurs import Perimetre, calculer
 from parcours.statistiques.models import TexteRapport
 from parcours.statistiques.sections import Section, sections_par_departement
@@ -75,6 +76,8 @@ class Rapport:
     demonstration: bool = False
     # The territorial observatory's maps (SVG), by name: fragilite, accessibilite, residence.
     cartes: dict[str, str] = field(default_factory=dict)
+    # The appointments by département with the region's total: the JSON's region figures.
+    rendez_vous: Tableau | None = None
 
 
 def construire(organisme: Organisme, annee: int, role_vue: str = "pilotage") -> Rapport:
@@ -111,6 +114,7 @@ def construire(organisme: Organisme, annee: int, role_vue: str = "pilotage") -> 
         region=region,
         calcule_le=timezone.now(),
         demonstration=organisme.demonstration,
+        rendez_vous=rdv.tableau_region(organisme, annee, masquer),
     )
     sections = sections_par_departement(
         organisme, annee, masquer, [partie.cle for partie in bilan.parties]
@@ -153,8 +157,17 @@ def ajouter_cartes(rapport: Rapport, organisme: Organisme) -> None:
     rapport.cartes = calculs.cartes_svg(calcul, rapport.annee, masquer=rapport.role_vue != "cadre")
 
 
+def _tableau_de_section(page: PageDepartement, section: str, cle: str) -> Tableau | None:
+    """A table of one of the page's sections, None where the section is empty."""
+    for s in page.sections:
+        if s.cle == section and s.contenu:
+            return next((t for t in s.contenu.tableaux if t.cle == cle), None)
+    return None
+
+
 def donnees_json(rapport: Rapport) -> dict:
-    """The report's data with exactly the keys of DESIGN §5."""
+    """The report's data with exactly the keys of DESIGN §5 (the new domains' beside the
+    first ones, which never change)."""
     missions, pdp = rapport.region["missions"], rapport.region["pdp"]
     codes = [ligne.code for ligne in missions.lignes if ligne.code not in ("ponctuelles", "total")]
     return {
@@ -171,6 +184,7 @@ def donnees_json(rapport: Rapport) -> dict:
             "pdp_maintien_emploi_pct": pdp.valeur("maintien", 1).pour_json(),
             "assures_suivis": rapport.region["assures_axes"].valeur("total", 0).pour_json(),
             "lieux_accueil": rapport.lieux_accueil,
+            "rendez_vous": rdv.pour_json(rapport.rendez_vous),
         },
         "departements": {
             page.code: {
@@ -186,6 +200,7 @@ def donnees_json(rapport: Rapport) -> dict:
                     axe.value: page.tableaux["axes_entretiens"].valeur(axe.value, 1).pour_json()
                     for axe in AXES
                 },
+                "rendez_vous": rdv.pour_json(_tableau_de_section(page, "rendezvous", "rdv_lieux")),
             }
             for page in rapport.departements
         },

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from parcours.organisation.models import Organisme
+from parcours.statistiques.rendezvous import contenus_par_departement
 from parcours.statistiques.tableaux import Tableau, Valeur
 
 
@@ -63,6 +64,16 @@ class Section:
         return bool(self.contenu)
 
 
+def _rendezvous(organisme: Organisme, annee: int, masquer: bool) -> dict[str, ContenuSection]:
+    """Appointments at the reception places (statistiques.rendezvous)."""
+    return {
+        code: ContenuSection(chiffres, tableaux)
+        for code, (chiffres, tableaux) in contenus_par_departement(
+            organisme, annee, masquer
+        ).items()
+    }
+
+
 SECTIONS_DEPARTEMENT: tuple[ModeleSection, ...] = (
     ModeleSection(
         "collectif",
@@ -80,6 +91,7 @@ SECTIONS_DEPARTEMENT: tuple[ModeleSection, ...] = (
         "Rendez-vous aux lieux d'accueil",
         "Aucun rendez-vous aux lieux d'accueil n'est encore enregistré dans Parcours pour ce "
         "département.",
+        _rendezvous,
     ),
     ModeleSection(
         "partenaires",

@@ -29,6 +29,7 @@ from parcours.statistiques.indicateurs import (
     calculer,
 )
 from parcours.statistiques.models import RapportAnnuel, StatutRapport, TexteRapport
+from parcours.statistiques.rendezvous import section_tableau_de_bord
 from parcours.statistiques.tableaux import (
     MOIS_ABREGES,
     POURCENTAGE,
@@ -153,6 +154,7 @@ def tableau_de_bord(request):
             "requete": _requete(annee, perimetre),
             "annee_en_cours": annee == timezone.localdate().year,
             "export_csv": True,
+            "rendez_vous": section_tableau_de_bord(annee, perimetre, masquer),
         },
     )
 
@@ -179,16 +181,22 @@ def _graphiques(bilan: Bilan, t: dict[str, Tableau]) -> dict:
     }
 
 
+def _tous_les_tableaux(annee: int, perimetre: Perimetre, masquer: bool) -> dict[str, Tableau]:
+    """The dashboard's tables: individual work's, then the appointments'."""
+    t = tableaux(calculer(annee, perimetre, par_mois=True), masquer)
+    return {**t, **section_tableau_de_bord(annee, perimetre, masquer).tableaux}
+
+
 def export_xlsx(request):
     _, annee, perimetre = _filtres(request)
-    t = tableaux(calculer(annee, perimetre, par_mois=True), perms.masquer(request.user))
+    t = _tous_les_tableaux(annee, perimetre, perms.masquer(request.user))
     contenu = exports.classeur([(tab.titre, [tab]) for tab in t.values()])
     return _fichier(contenu, exports.TYPE_XLSX, f"{_nom_de_fichier(annee, perimetre)}.xlsx")
 
 
 def export_csv(request, cle: str):
     _, annee, perimetre = _filtres(request)
-    t = tableaux(calculer(annee, perimetre, par_mois=True), perms.masquer(request.user))
+    t = _tous_les_tableaux(annee, perimetre, perms.masquer(request.user))
     if cle not in t:
         raise Http404("tableau inconnu")
     return _fichier(

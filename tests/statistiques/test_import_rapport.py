@@ -27,6 +27,8 @@ MISSIONS = {
 MODES = ["LIEU_ACCUEIL", "DOMICILE", "TELEPHONE", "VISIO", "AUTRE"]
 ISSUES = ["REPRISE_POSTE", "NOUVEL_EMPLOI", "FORMATION", "FRANCE_TRAVAIL", "INVALIDITE", "AUTRE"]
 UNITES = {"IMP-82": ("82", "82121", "as82"), "IMP-31": ("31", "31555", "as31")}
+# DESIGN §5's « rendez_vous »: no appointment is imported, so nothing booked, no rate, no delay.
+SANS_RENDEZ_VOUS = {"pris": 0, "honores": 0, "taux_absence_pct": None, "delai_median_jours": None}
 
 
 def _ecrire(dossier, nom, entete, lignes):
@@ -108,6 +110,7 @@ def _attendu(accs, ents):
         ),
         "assures_suivis": sum(suivis(actifs).values()),
         "lieux_accueil": 2,
+        "rendez_vous": SANS_RENDEZ_VOUS,
     }
     departements = {}
     for unite, (dep, _, _) in UNITES.items():
@@ -125,6 +128,7 @@ def _attendu(accs, ents):
             "entretiens_par_axe": {
                 a: pct(axe_ents[a], sum(axe_ents.values())) for a in ("EMPLOYABILITE", "SANTE")
             },
+            "rendez_vous": SANS_RENDEZ_VOUS,
         }
     return {
         "organisme": "CARSAT-IMP",

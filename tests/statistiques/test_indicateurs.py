@@ -92,6 +92,10 @@ def test_interviews_by_month(jeu):
     assert bilan.entretiens_par_mois == [1, 0, 1, 1, 1, 1, 0, 0, 1, 0, 0, 2]
 
 
+# DESIGN §5's « rendez_vous » where no appointment was booked (the dataset has none).
+SANS_RENDEZ_VOUS = {"pris": 0, "honores": 0, "taux_absence_pct": None, "delai_median_jours": None}
+
+
 def test_the_tables_and_the_json_of_the_cadre_view(jeu):
     t = tableaux(calculer(2025, Perimetre(jeu.organisme), par_mois=True), masquer=False)
     assert t["missions"].valeur("PDP", 2).texte == "67\u202f%"  # 4 of 6 active
@@ -126,6 +130,7 @@ def test_the_tables_and_the_json_of_the_cadre_view(jeu):
             "pdp_maintien_emploi_pct": 33.3,
             "assures_suivis": 4,
             "lieux_accueil": 2,
+            "rendez_vous": SANS_RENDEZ_VOUS,
         },
         "departements": {
             "31": {
@@ -135,6 +140,7 @@ def test_the_tables_and_the_json_of_the_cadre_view(jeu):
                 "entretiens_de_visu": 1,
                 "entretiens_telephone": 1,
                 "entretiens_par_axe": {"EMPLOYABILITE": 50.0, "SANTE": 50.0},
+                "rendez_vous": SANS_RENDEZ_VOUS,
             },
             "82": {
                 "assures_suivis": 3,
@@ -143,6 +149,7 @@ def test_the_tables_and_the_json_of_the_cadre_view(jeu):
                 "entretiens_de_visu": 3,
                 "entretiens_telephone": 1,
                 "entretiens_par_axe": {"EMPLOYABILITE": 80.0, "SANTE": 20.0},
+                "rendez_vous": SANS_RENDEZ_VOUS,
             },
         },
     }

@@ -91,15 +91,27 @@ def test_json_xlsx_and_html_forms(jeu, tmp_path):
         "pdp_maintien_emploi_pct",
         "assures_suivis",
         "lieux_accueil",
+        "rendez_vous",  # DESIGN §5: the new domains add keys beside the first ones
     }
-    assert set(donnees["departements"]["82"]) == {
-        "assures_suivis",
-        "assures_par_axe",
-        "entretiens_total",
-        "entretiens_de_visu",
-        "entretiens_telephone",
-        "entretiens_par_axe",
-    }
+    for departement in donnees["departements"].values():
+        assert set(departement) == {
+            "assures_suivis",
+            "assures_par_axe",
+            "entretiens_total",
+            "entretiens_de_visu",
+            "entretiens_telephone",
+            "entretiens_par_axe",
+            "rendez_vous",
+        }
+    assert set(donnees["departements"]) == {"31", "82"}
+    for niveau in (donnees["region"], *donnees["departements"].values()):
+        # No appointment in this dataset: nothing booked, no rate, no delay.
+        assert niveau["rendez_vous"] == {
+            "pris": 0,
+            "honores": 0,
+            "taux_absence_pct": None,
+            "delai_median_jours": None,
+        }
     classeur = load_workbook(_commande(tmp_path, "xlsx", "--role=cadre"))
     assert classeur.sheetnames == ["Région", "31 Haute-Garonne", "82 Tarn-et-Garonne"]
     lignes = list(classeur["Région"].iter_rows(values_only=True))

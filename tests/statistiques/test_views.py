@@ -2,7 +2,7 @@
 
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -13,6 +13,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from parcours.organisation.enums import Role
+from parcours.organisation.models import LieuAccueil
+from parcours.rendezvous.enums import StatutRendezVous
+from parcours.rendezvous.models import Motif, RendezVous
 from parcours.statistiques.models import RapportAnnuel, StatutRapport, TexteRapport
 from parcours.statistiques.perms import perimetre_for
 from tests.dossiers.factories import AccompagnementFactory, EntretienFactory, mission
@@ -253,16 +256,27 @@ def test_month_labels_are_french_abbreviations(client, jeu):
 
 
 def test_sheet_names_are_cut_between_words(client, jeu):
+    # An appointment, so that the appointments' tables are among the sheets too.
+    lieu = LieuAccueil.objects.filter(unite=jeu.montauban).first()
+    debut = datetime(2025, 3, 3, 10, tzinfo=timezone.get_default_timezone())
+    RendezVous.objects.create(
+        assure=jeu.assures["P1"],
+        motif=Motif.objects.create(code="SUIVI", libelle="Suivi", duree_minutes=45),
+        lieu=lieu,
+        salle=1,
+        agent=AgentFactory(unite=jeu.montauban),
+        debut=debut,
+        fin=debut + timedelta(minutes=45),
+        statut=StatutRendezVous.VU,
+    )
     client.force_login(jeu.pilotage)
     reponse = client.get(reverse("statistiques:export_xlsx"), {"annee": 2025})
     noms = load_workbook(io.BytesIO(reponse.content)).sheetnames
-    titres = {
-        t.titre
-        for t in client.get(reverse("statistiques:tableau_de_bord"), {"annee": 2025})
-        .context["tableaux"]
-        .values()
-    }
-    assert len(noms) == len(titres)
+    page = client.get(reverse("statistiques:tableau_de_bord"), {"annee": 2025}).context
+    tableaux = [*page["tableaux"].values(), *page["rendez_vous"].tableaux.values()]
+    assert "rdv_lieux" in {t.cle for t in tableaux}
+    titres = {t.titre for t in tableaux}
+    assert len(noms) == len(titres) == len(tableaux)
     for nom in noms:
         assert len(nom) <= 31
         if nom not in titres:  # cut: whole words, then an ellipsis
