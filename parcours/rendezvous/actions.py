@@ -2,10 +2,10 @@
 they accepted (parcours.dossiers.messages.canaux_autorises), never naming a health-related
 motif, with an `.ics` in the e-mails (parcours.rendezvous.calendrier)."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db import transaction
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django_tasks import task
 
 from parcours.dossiers.actions import enregistrer_entretien
@@ -14,35 +14,31 @@ from parcours.dossiers.messages import canaux_autorises
 from parcours.dossiers.models import Accompagnement
 from parcours.messagerie.envois import abandonner_envois, envoyer, envoyer_lot
 from parcours.messagerie.models import Canal
+from parcours.organisation.proximite import par_proximite
+from parcours.rendezvous.attente import PropositionInvalide, proposer_creneau_libere
 from parcours.rendezvous.calendrier import ics
 from parcours.rendezvous.creneaux import PARIS
-from parcours.rendezvous.enums import STATUTS_ANNULES, ModeRendezVous, StatutRendezVous
-from parcours.rendezvous.models import Participation, RendezVous
-from parcours.rendezvous.reservation import reserver
+from parcours.rendezvous.enums import (
+    STATUTS_ANNULES,
+    ModeRendezVous,
+    OrigineRendezVous,
+    StatutAttente,
+    StatutRendezVous,
+)
+from parcours.rendezvous.models import (
+    DemandeAttente,
+    LienReservation,
+    Participation,
+    RendezVous,
+)
+from parcours.rendezvous.reservation import CreneauIndisponible, reserver
+from parcours.rendezvous.textes import contexte
 
 DELAI_RAPPEL = timedelta(hours=48)
 
 
 class RegleRendezVous(Exception):
     """A rule refused the operation; the message is for the user."""
-
-
-def _quand(debut: datetime) -> dict:
-    local = timezone.localtime(debut, PARIS)
-    heure = f"{local.hour} h" + (f" {local.minute:02d}" if local.minute else "")
-    return {"date": dateformat.format(local, "l j F"), "heure": heure}
-
-
-def contexte(rdv: RendezVous) -> dict:
-    """What a message about the appointment may say: when and where — never the motif unless
-    it may be named."""
-    valeurs = _quand(rdv.debut)
-    if rdv.lieu is not None:
-        valeurs["lieu"] = rdv.lieu.nom
-        valeurs["adresse_lieu"] = " ".join(rdv.lieu.adresse.split())
-    if rdv.motif.nommable_dans_les_messages:
-        valeurs["motif"] = rdv.motif.libelle
-    return valeurs
 
 
 def reference(rdv: RendezVous) -> str:
@@ -67,8 +63,38 @@ def _prevenir(rdv: RendezVous, modele: str, *, annulation: bool = False) -> None
         )
 
 
-def prendre(*, assure, motif, lieu, agent_id, debut, acting_user, autres_agents=()) -> RendezVous:
-    """Book and confirm to the person (CreneauIndisponible if the slot was taken)."""
+def minutes_trajet(assure, lieu) -> int | None:
+    """The estimated drive time from the person's commune to the place (DESIGN §4), if known."""
+    if lieu is None or assure.commune_id is None:
+        return None
+    proche = par_proximite([lieu], assure.commune, lieu.unite.organisme)[0]
+    return None if proche.minutes is None else round(proche.minutes)
+
+
+def agents_permis(motif, assure) -> list[int] | None:
+    """Who may hold the motif for the person: their referents (open accompaniments) when the
+    motif is the referent's only; None for anyone."""
+    if not motif.referent_seulement:
+        return None
+    return list(
+        Accompagnement.objects.en_cours()
+        .filter(assure=assure, referent__isnull=False)
+        .values_list("referent_id", flat=True)
+        .distinct()
+    )
+
+
+def prendre(
+    *, assure, motif, lieu, agent_id, debut, acting_user, autres_agents=(), **options
+) -> RendezVous:
+    """Book and confirm to the person (CreneauIndisponible if the slot was taken). `options`:
+    origine, signalement, contact_partenaire (parcours.rendezvous.reservation.reserver)."""
+    permis = agents_permis(motif, assure)
+    if permis is not None and agent_id not in permis:
+        raise RegleRendezVous(
+            "ce motif se prend seulement avec le ou la référent·e de la personne"
+            + ("" if permis else ", et elle n'a pas d'accompagnement en cours")
+        )
     rdv = reserver(
         assure=assure,
         motif=motif,
@@ -77,6 +103,8 @@ def prendre(*, assure, motif, lieu, agent_id, debut, acting_user, autres_agents=
         debut=debut,
         acting_user=acting_user,
         autres_agents=tuple(autres_agents),
+        minutes_trajet=minutes_trajet(assure, lieu),
+        **options,
     )
     _prevenir(rdv, "confirmation_rendez_vous")
     return rdv
@@ -100,6 +128,8 @@ def annuler(rdv: RendezVous, *, acting_user, par_la_personne: bool) -> RendezVou
     Participation.objects.filter(rendez_vous=courant).delete()
     abandonner_envois(reference(courant))
     _prevenir(courant, "annulation_rendez_vous", annulation=True)
+    # The slot is free again: the persons waiting for an earlier one are told.
+    transaction.on_commit(lambda: proposer_creneau_libere.enqueue(courant.pk))
     return courant
 
 
@@ -137,6 +167,43 @@ def envoyer_rappels() -> int:
         if messages:
             envoyer_lot(messages)
     return len(a_rappeler)
+
+
+def accepter_proposition(proposition) -> RendezVous:
+    """The waiting list (parcours.rendezvous.attente): the person takes the proposed slot —
+    booked if still free (else PropositionInvalide, the person stays on the list) — then their
+    former appointment is cancelled."""
+    with transaction.atomic():
+        demande = DemandeAttente.objects.select_for_update().get(pk=proposition.demande_id)
+        if demande.statut != StatutAttente.EN_ATTENTE:
+            raise PropositionInvalide("Vous avez déjà obtenu un autre créneau plus tôt.")
+        if proposition.expire_le <= timezone.now():
+            raise PropositionInvalide("Cette proposition a expiré.")
+        ancien = demande.rendez_vous
+        try:
+            rdv = prendre(
+                assure=demande.assure,
+                motif=demande.motif,
+                lieu=proposition.lieu,
+                agent_id=proposition.agent_id,
+                debut=proposition.debut,
+                acting_user=None,
+                origine=OrigineRendezVous.ATTENTE,
+            )
+        except CreneauIndisponible:
+            raise PropositionInvalide(
+                "Ce créneau vient d'être pris par une autre personne. Vous restez sur la liste "
+                "d'attente : un autre créneau vous sera proposé s'il se libère."
+            ) from None
+        demande.statut = StatutAttente.SATISFAITE
+        demande.save(update_fields=["statut"])
+        proposition.rendez_vous = rdv
+        proposition.save(update_fields=["rendez_vous"])
+        if ancien is not None and ancien.statut == StatutRendezVous.PREVU:
+            annuler(ancien, acting_user=None, par_la_personne=True)
+            # The link that had booked the former appointment now shows the new one.
+            LienReservation.objects.filter(rendez_vous=ancien).update(rendez_vous=rdv)
+    return rdv
 
 
 MODE_ENTRETIEN = {

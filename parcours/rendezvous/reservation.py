@@ -12,10 +12,12 @@ The loser gets a French message and the next free slot to propose instead.
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from parcours.dossiers.models import Assure
 from parcours.organisation.models import LieuAccueil
-from parcours.rendezvous.creneaux import Creneau, creneaux_libres
+from parcours.rendezvous.creneaux import PARIS, Creneau, absences_de, creneaux_libres
+from parcours.rendezvous.enums import OrigineRendezVous
 from parcours.rendezvous.models import Motif, Participation, RendezVous
 
 
@@ -28,11 +30,13 @@ class CreneauIndisponible(Exception):
 
 
 def _offert(motif: Motif, lieu: LieuAccueil, agent_id: int, debut: datetime) -> bool:
-    """Whether `debut` is a free slot of the agent at the place for the motif right now."""
-    jour = creneaux_libres(motif, [lieu], agents=[agent_id], par_lieu=None, maintenant=None).get(
-        lieu.pk, []
-    )
-    return any(c.debut == debut and c.agent_id == agent_id for c in jour)
+    """Whether `debut` is a free slot of the agent at the place for the motif right now: the
+    free slots of that day only (its Paris date), not of the whole booking window."""
+    if timezone.is_naive(debut):
+        return False
+    jour = timezone.localtime(debut, PARIS).date()
+    libres = creneaux_libres(motif, [lieu], agents=[agent_id], par_lieu=None, jour=jour)
+    return any(c.debut == debut and c.agent_id == agent_id for c in libres.get(lieu.pk, []))
 
 
 def _proposition(motif: Motif, lieu: LieuAccueil) -> Creneau | None:
@@ -49,11 +53,25 @@ def reserver(
     debut: datetime,
     acting_user,
     autres_agents: tuple[int, ...] = (),
+    origine: str = OrigineRendezVous.AGENT,
+    signalement=None,
+    contact_partenaire=None,
+    minutes_trajet: int | None = None,
 ) -> RendezVous:
     """Book `debut` with the agent (and, for a joint appointment, `autres_agents`) at the place;
-    CreneauIndisponible if it was taken meanwhile."""
+    CreneauIndisponible if it was taken meanwhile. `acting_user` is None when the person books
+    through a link."""
     fin = debut + timedelta(minutes=motif.duree_minutes)
-    agents = (agent_id, *autres_agents)
+    agents = tuple(dict.fromkeys((agent_id, *autres_agents)))
+    autres = agents[1:]
+    if autres and (
+        Participation.objects.filter(agent_id__in=autres, debut__lt=fin, fin__gt=debut).exists()
+        or any(absences_de(autres, debut, fin).values())
+    ):
+        raise CreneauIndisponible(
+            "Un autre agent de ce rendez-vous n'est pas libre à cette heure-là : "
+            "choisissez un autre créneau ou un autre agent."
+        )
     for salle in range(1, lieu.salles + 1):
         try:
             with transaction.atomic():
@@ -80,6 +98,10 @@ def reserver(
                     debut=debut,
                     fin=fin,
                     cree_par=acting_user,
+                    origine=origine,
+                    signalement=signalement,
+                    contact_partenaire=contact_partenaire,
+                    minutes_trajet=minutes_trajet,
                 )
                 rdv._history_user = acting_user
                 rdv.save()

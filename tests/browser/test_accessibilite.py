@@ -8,7 +8,7 @@ ones left are printed (`pytest -rP`) and listed, each with its reason, in docs/a
 """
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,7 +22,16 @@ from parcours.dossiers.models import Orientation
 from parcours.messagerie.envois import lien_opposition
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Agent
-from parcours.rendezvous.models import Motif, Plage
+from parcours.rendezvous import attente, jetons, liens
+from parcours.rendezvous.creneaux import PARIS
+from parcours.rendezvous.models import (
+    LienReservation,
+    Motif,
+    Participation,
+    Plage,
+    PropositionAttente,
+    RendezVous,
+)
 from parcours.statistiques.actions import demander_rapport
 from parcours.statistiques.models import StatutRapport
 from tests.browser.test_observatoire import _territoire
@@ -395,4 +404,121 @@ def test_the_login_page_and_its_refusal_have_no_serious_violation(page, live_ser
     page.get_by_role("button", name="Ne plus recevoir de messages").click()
     page.wait_for_selector("[data-testid=opposition-enregistree]")
     audit.verifier("refus des messages : enregistré")
+    audit.conclure()
+
+
+def test_the_agendas_pages_have_no_serious_violation(page, live_server, settings):
+    """An agent's week, marking seen (and its refusal), cancelling (and its refusal), a place's
+    day sheet and its chooser; the unit's occupancy for its manager (issue 14, point 10)."""
+    settings.DEMO = True
+    personas, assure, _, _ = _monde_des_dossiers()
+    lieu = personas.unite.lieux_accueil.get()
+    motif = Motif.objects.get(code="PREMIER")
+    hier = timezone.localdate() - timedelta(days=1)
+    rendez_vous = {}
+    for nom, jour in (("passe", hier), ("futur", hier + timedelta(days=2))):
+        debut = datetime.combine(jour, time(10), tzinfo=PARIS)
+        rdv = RendezVous.objects.create(
+            assure=assure,
+            motif=motif,
+            lieu=lieu,
+            salle=1,
+            agent=personas.alice,
+            debut=debut,
+            fin=debut + timedelta(minutes=45),
+        )
+        Participation.objects.create(
+            rendez_vous=rdv, agent=personas.alice, debut=rdv.debut, fin=rdv.fin
+        )
+        rendez_vous[nom] = rdv
+    url = live_server.url
+    audit = Audit(page)
+    _connexion(page, live_server, "alice")
+    audit.visiter("agenda : semaine passée", f"{url}/rendez-vous/semaine/?du={hier.isoformat()}")
+    assert page.get_by_test_id("rendez-vous").count()
+    audit.visiter(
+        "agenda : semaine à venir",
+        f"{url}/rendez-vous/semaine/?du={(hier + timedelta(days=2)).isoformat()}",
+    )
+    passe, futur = rendez_vous["passe"], rendez_vous["futur"]
+    audit.visiter("après le rendez-vous", f"{url}/rendez-vous/{passe.pk}/constat/?statut=VU")
+    # Marked meanwhile (another tab): the page says so and shows the notes typed.
+    RendezVous.objects.filter(pk=passe.pk).update(statut="ABSENT")
+    page.locator("#notes").fill("Notes tapées")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_selector("[data-testid=erreur-constat]")
+    audit.verifier("après le rendez-vous : refusé")
+    audit.visiter("annuler un rendez-vous", f"{url}/rendez-vous/{futur.pk}/annuler/")
+    audit.envoyer_en_erreur(
+        "annuler un rendez-vous : refusé",
+        page.get_by_test_id("form-annulation"),
+        "Confirmer l'annulation",
+    )
+    audit.visiter("feuilles du jour", f"{url}/rendez-vous/feuille/")
+    audit.visiter(
+        "feuille du jour", f"{url}/rendez-vous/lieux/{lieu.pk}/feuille/?jour={hier.isoformat()}"
+    )
+    assert page.get_by_test_id("ligne-feuille").count()
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url("**/connexion/")
+    _connexion(page, live_server, "chloe")
+    audit.visiter("agendas de l'unité", f"{url}/rendez-vous/occupation/?du={hier.isoformat()}")
+    audit.visiter("agendas de l'unité : mois", f"{url}/rendez-vous/occupation/?periode=mois")
+    audit.visiter(
+        "agenda d'une agente de l'unité",
+        f"{url}/rendez-vous/semaine/?agent={personas.alice.pk}&du={hier.isoformat()}",
+    )
+    audit.conclure()
+
+
+def test_the_public_pages_of_the_links_have_no_serious_violation(page, live_server):
+    """What a person sees from the links the service sends (issue 14, points 8 and 9): choosing
+    a slot, the slot taken meanwhile, their appointment, an expired link, a freed slot proposed,
+    the rate limit."""
+    personas, assure, _, _ = _monde_des_dossiers()
+    lieu = personas.unite.lieux_accueil.get()
+    motif = Motif.objects.get(code="PREMIER")
+    Motif.objects.filter(pk=motif.pk).update(reservable_par_la_personne=True)
+    _, adresse = liens.creer(assure, motifs=[motif], organisme=personas.organisme)
+    chemin = "/" + adresse.split("/", 3)[3]
+    url = live_server.url
+    audit = Audit(page)
+    audit.visiter("lien : choisir un créneau", url + chemin)
+    creneaux = page.get_by_test_id("lieu-propose").first.get_by_role("button")
+    assert creneaux.count() >= 2
+    # Another person takes the first slot meanwhile: the page says so and offers the next.
+    debut = datetime.fromisoformat(
+        page.locator("[data-testid=lieu-propose] input[name=debut]").first.get_attribute("value")
+    )
+    autre = AssureFactory()
+    rdv = RendezVous.objects.create(
+        assure=autre,
+        motif=motif,
+        lieu=lieu,
+        salle=1,
+        agent=personas.alice,
+        debut=debut,
+        fin=debut + timedelta(minutes=motif.duree_minutes),
+    )
+    Participation.objects.create(rendez_vous=rdv, agent=personas.alice, debut=debut, fin=rdv.fin)
+    creneaux.first.click()
+    page.wait_for_selector("[data-testid=creneau-pris]")
+    audit.verifier("lien : créneau pris entre-temps")
+    page.get_by_role("button", name="Prendre ce créneau").click()
+    page.wait_for_selector("[data-testid=mon-rendez-vous]")
+    audit.verifier("lien : mon rendez-vous")
+    _, perime = liens.creer(assure, motifs=[motif], organisme=personas.organisme)
+    LienReservation.objects.filter(rendez_vous__isnull=True).update(expire_le=timezone.now())
+    audit.visiter("lien : expiré", url + "/" + perime.split("/", 3)[3])
+    demande = attente.inscrire(autre, motif=motif, lieux=[lieu], rendez_vous=rdv)
+    jeton, empreinte = jetons.nouveau(attente.SEL)
+    PropositionAttente.objects.create(
+        demande=demande,
+        jeton_hash=empreinte,
+        agent=personas.alice,
+        lieu=lieu,
+        debut=debut - timedelta(hours=1),
+        expire_le=timezone.now() + timedelta(hours=2),
+    )
+    audit.visiter("liste d'attente : créneau proposé", f"{url}/rdv/t/{jeton}/")
     audit.conclure()

@@ -10,12 +10,16 @@ second Carsat has its own manager, steering user and partner.
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from parcours.dossiers.models import Accompagnement, Assure, Signalement
 from parcours.imports.models import Import
 from parcours.messagerie.envois import lien_opposition
 from parcours.observatoire import calculs
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Agent
+from parcours.rendezvous import attente, jetons, liens
+from parcours.rendezvous.models import Motif, Participation, PropositionAttente, RendezVous
 from parcours.statistiques import rapport as rapports
 from parcours.statistiques.models import RapportAnnuel, StatutRapport
 from parcours.territoire.models import Commune
@@ -106,7 +110,10 @@ def creer_monde(*, observatoire_calcule: bool = True) -> Monde:
     orientation = acc.orientations.create(
         assure=assure, date=debut, partenaire="CPAM", motif="Droits", auteur=p.alice
     )
-    LieuAccueilFactory(code="LA-MTB", unite=p.unite, commune=Commune.objects.get(code="82121"))
+    lieu = LieuAccueilFactory(
+        code="LA-MTB", unite=p.unite, commune=Commune.objects.get(code="82121")
+    )
+    rdv_passe, rdv_a_venir, lien, proposition = _rendez_vous(p, assure, lieu)
     if observatoire_calcule:
         calculs.calculer(p.organisme, calculs.Parametres(annee=2025))
     rapport = rapports.construire(p.organisme, 2025)
@@ -134,6 +141,12 @@ def creer_monde(*, observatoire_calcule: bool = True) -> Monde:
         "dossiers:entretien_rapide": [assure.pk],
         "dossiers:refus_messages": [assure.pk],
         "rendezvous:prendre": [assure.pk],
+        "rendezvous:constat": [rdv_passe.pk],
+        "rendezvous:annuler": [rdv_a_venir.pk],
+        "rendezvous:feuille": [lieu.pk],
+        "rendezvous:feuille_pdf": [lieu.pk],
+        "rendezvous:lien": [lien],
+        "rendezvous:plus_tot": [proposition],
         "dossiers:entretien_corriger": [entretien.pk],
         "messagerie:opposition": [jeton_opposition(assure.pk)],
         "dossiers:accompagnement_ouvrir": [assure.pk],
@@ -161,3 +174,40 @@ def creer_monde(*, observatoire_calcule: bool = True) -> Monde:
         journal_import=journal_import,
         arguments=arguments,
     )
+
+
+def _rendez_vous(p: Personas, assure, lieu):
+    """Alice's appointment of yesterday (to mark), one of next week (to cancel), a
+    self-booking link and a freed slot proposed (their tokens)."""
+    motif = Motif.objects.create(
+        code="PREMIER",
+        libelle="Premier rendez-vous",
+        duree_minutes=45,
+        reservable_par_la_personne=True,
+    )
+    maintenant = timezone.now().replace(microsecond=0)
+    rendez_vous = []
+    for quand in (maintenant - datetime.timedelta(days=1), maintenant + datetime.timedelta(days=7)):
+        rdv = RendezVous.objects.create(
+            assure=assure,
+            motif=motif,
+            lieu=lieu,
+            salle=1,
+            agent=p.alice,
+            debut=quand,
+            fin=quand + datetime.timedelta(minutes=45),
+        )
+        Participation.objects.create(rendez_vous=rdv, agent=p.alice, debut=rdv.debut, fin=rdv.fin)
+        rendez_vous.append(rdv)
+    _, url = liens.creer(assure, motifs=[motif], organisme=p.organisme)
+    demande = attente.inscrire(assure, motif=motif, lieux=[lieu], rendez_vous=rendez_vous[1])
+    jeton, empreinte = jetons.nouveau(attente.SEL)
+    PropositionAttente.objects.create(
+        demande=demande,
+        jeton_hash=empreinte,
+        agent=p.alice,
+        lieu=lieu,
+        debut=maintenant + datetime.timedelta(days=2),
+        expire_le=maintenant + datetime.timedelta(days=1),
+    )
+    return rendez_vous[0], rendez_vous[1], url.rstrip("/").rsplit("/", 1)[1], jeton

@@ -76,6 +76,20 @@ MATRICE = {
     "dossiers:orientation_reponse": POST_SEULEMENT,
     # Booking for the person of the dossier: those who see the dossier (their unit's).
     "rendezvous:prendre": ligne("200 200 200 403 403 403 404 404 403 403 302"),
+    # The agendas: one's week (a manager: their unit's agents'), the place's day sheet (the
+    # organisme's agents), the unit's occupancy (its manager). Alice's appointment of
+    # yesterday is marked by those who held it; her appointment to come is cancelled by her or
+    # her manager; nobody else learns they exist.
+    "rendezvous:semaine": ligne("200 200 200 403 403 403 200 200 403 403 302"),
+    "rendezvous:constat": ligne("200 404 403 403 403 403 404 404 403 403 302"),
+    "rendezvous:annuler": ligne("200 404 200 403 403 403 404 404 403 403 302"),
+    "rendezvous:feuilles": ligne("200 200 200 403 403 403 200 200 403 403 302"),
+    "rendezvous:feuille": ligne("200 200 200 403 403 403 200 404 403 403 302"),
+    "rendezvous:feuille_pdf": ligne("200 200 200 403 403 403 200 404 403 403 302"),
+    "rendezvous:occupation": ligne("403 403 200 403 403 403 403 200 403 403 302"),
+    # The links sent to a person: no account; the token is the key and names nobody.
+    "rendezvous:lien": ligne("200 200 200 200 200 200 200 200 200 200 200"),
+    "rendezvous:plus_tot": ligne("200 200 200 200 200 200 200 200 200 200 200"),
     "dossiers:journal": ligne("403 403 200 403 403 403 403 200 403 403 302"),
     # Public geography, for the commune fields of the forms.
     "territoire:communes": ligne("200 200 200 200 200 200 200 200 200 200 302"),

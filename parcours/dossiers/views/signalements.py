@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from parcours.dossiers import actions, perms
+from parcours.dossiers import actions, extensions, perms
 from parcours.dossiers.enums import PartieDossier, StatutSignalement
 from parcours.dossiers.forms import IntakeForm, TriageForm
 from parcours.dossiers.models import Assure, Signalement
@@ -198,6 +198,7 @@ def signalement(request, pk: int):
             "ecarts": _ecarts(sig) if voit_dossier else [],
             "url_liste": reverse("dossiers:signalements"),
             "raison_pas_de_triage": "" if peut_trier else _raison_pas_de_triage(user, sig),
+            "boutons_extensions": extensions.boutons_signalement(user, sig) if voit_dossier else [],
         },
     )
 
