@@ -46,6 +46,7 @@ bench: install-dev
 	$(BIN)/python bench/rapport.py
 	$(BIN)/python bench/accessibilite.py
 	$(BIN)/python bench/messages.py
+	$(BIN)/python bench/rendezvous.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -12,6 +12,7 @@ from parcours.imports.engine import REGISTRE, importer
 from parcours.lib.csvlecture import lire_csv
 from parcours.lib.tableur import neutraliser
 from parcours.observatoire.models import DonneeFragilite
+from parcours.rendezvous.models import Motif
 from tests.personas import creer_personas
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,7 @@ ORDRE = (
     "unites",
     "lieux_accueil",
     "agents",
+    "plages",
     "partenaires",
     "assures",
     "accompagnements",
@@ -147,6 +149,9 @@ def test_templates_import_cleanly_in_order(client):
     Carsat's migration): no error of any kind, one record created by each template."""
     assert sorted(ORDRE) == sorted(REGISTRE)
     personas = creer_personas()
+    # The openings' template names two motifs of the referential (edited on screen, not imported).
+    for code in ("PREMIER_RDV", "SUIVI"):
+        Motif.objects.create(code=code, libelle=code.capitalize(), duree_minutes=45)
     for type_ in ORDRE:
         # Two organismes share the région here: the directory is imported by the organisme's
         # administrator (the operator's import would ask which organisme, rightly).

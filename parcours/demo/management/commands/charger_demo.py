@@ -6,6 +6,7 @@ from parcours.demo.fragilite import csv_fragilite_demo
 from parcours.demo.historique import generer_historique, historique_present
 from parcours.demo.organisation import COMPTES_DEMO, MOT_DE_PASSE_DEMO, generer_demo
 from parcours.demo.rapport import textes_de_demo
+from parcours.demo.rendezvous import agendas_presents, generer_rendezvous
 from parcours.imports.engine import importer
 from parcours.observatoire import calculs
 
@@ -38,6 +39,18 @@ class Command(BaseCommand):
                     f"{bilan.signalements} signalements, {bilan.accompagnements} accompagnements, "
                     f"{bilan.entretiens} entretiens."
                 )
+        if agendas_presents(organisme):
+            self.stdout.write("Agendas de démonstration déjà présents.")
+        else:
+            agendas = generer_rendezvous(organisme)
+            statuts = agendas.statuts
+            self.stdout.write(
+                f"Agendas de démonstration : {agendas.plages} plages d'ouverture dans "
+                f"{agendas.lieux} lieux d'accueil, {agendas.absences} absences, "
+                f"{agendas.rendez_vous} rendez-vous ({statuts['PREVU']} prévus, {statuts['VU']} "
+                f"vus, {statuts['ABSENT']} absents, {statuts['EXCUSE']} excusés, "
+                f"{statuts['ANNULE_PERSONNE'] + statuts['ANNULE_SERVICE']} annulés)."
+            )
         textes = textes_de_demo(organisme)
         self.stdout.write(f"Textes de démonstration du rapport annuel {textes.annee}.")
         self._observatoire(organisme)
