@@ -35,8 +35,15 @@ def test_each_role_reaches_its_home_page(client, personas, role):
 
 
 MENUS = {
-    Role.ASS: ["Accueil", "Mes accompagnements", "Signalements", "Rechercher", "Lieux d'accueil"],
-    Role.CSAM: ["Accueil", "Signalements", "Rechercher", "Lieux d'accueil"],
+    Role.ASS: [
+        "Accueil",
+        "Mes accompagnements",
+        "Mon agenda",
+        "Signalements",
+        "Rechercher",
+        "Lieux d'accueil",
+    ],
+    Role.CSAM: ["Accueil", "Mon agenda", "Signalements", "Rechercher", "Lieux d'accueil"],
     Role.CADRE: [
         "Accueil",
         "Accompagnements",
@@ -45,6 +52,7 @@ MENUS = {
         "Statistiques",
         "Lieux d'accueil",
         "Mon équipe",
+        "Agendas de l'unité",
         "Journal des consultations",
         "Journal des comptes",
         "Import de données",
