@@ -27,6 +27,7 @@ COUCHES: tuple[tuple[str, ...], ...] = (
     ("organisation",),
     ("dossiers",),
     ("observatoire", "rendezvous"),
+    ("campagnes",),
     ("statistiques",),
     ("accueil", "demo"),
 )

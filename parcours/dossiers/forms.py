@@ -133,6 +133,11 @@ class SituationForm(FormulaireDsfr):
         label="Situation : précisez", max_length=200, required=False
     )
     employeur = forms.CharField(label="Employeur", max_length=200, required=False)
+    refus_campagnes = forms.BooleanField(
+        label="La personne refuse d'être sollicitée par les campagnes d'aller-vers",
+        required=False,
+    )
+    date_deces = forms.DateField(label="Décès connu, le", required=False, widget=DateInput())
 
     def clean(self):
         donnees = super().clean()

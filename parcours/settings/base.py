@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "parcours.dossiers",
     "parcours.observatoire",
     "parcours.rendezvous",
+    "parcours.campagnes",
     "parcours.statistiques",
     "parcours.accueil",
     "parcours.demo",

@@ -66,6 +66,12 @@ class Assure(models.Model):
     consentement_le = models.DateField("consentement recueilli le", null=True, blank=True)
     # Situation.
     arret_travail_depuis = models.DateField("en arrêt de travail depuis le", null=True, blank=True)
+    # Known to have died (the outreach campaigns never contact them).
+    date_deces = models.DateField("décès connu, le", null=True, blank=True)
+    # The person asked not to be contacted by the outreach campaigns (parcours.campagnes).
+    refus_campagnes = models.BooleanField(
+        "refuse d'être sollicitée par les campagnes d'aller-vers", default=False
+    )
     ald = models.BooleanField("affection de longue durée (ALD)", default=False)
     invalidite = models.BooleanField("pension d'invalidité", default=False)
     css = models.BooleanField("complémentaire santé solidaire (CSS)", default=False)

@@ -1,0 +1,424 @@
+"""Checking a target list (cibles.csv, DESIGN §5): each row checked, matched to the persons the
+service knows, excluded with its reason or retained with a priority that explains itself.
+
+One code for every way a list arrives — the page's upload, the `cibles` command, the partners'
+API later: `analyser()` takes rows (line number, {column: text}) and gives unsaved `Cible`
+objects; `remplacer()` writes them as the campaign's list. Nothing here sends anything.
+
+It reads in bulk, a few queries per 2,000 rows whatever the list's size: the NIRs known, the
+homonyms (same name and birth date, another NIR: proposed, never merged), the accompaniments in
+progress, the recent contacts of other campaigns, the refusals. The priority is a sum of named
+contributions (DESIGN: never a hidden model), each shown on the row with its points; the
+campaign's weights say how many points each is worth.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils import timezone
+
+from parcours.campagnes.enums import EtatCible, Exclusion, SourceCampagne
+from parcours.campagnes.models import Campagne, Cible
+from parcours.dossiers.models import Accompagnement, Assure
+from parcours.lib.csvlecture import lire_date
+from parcours.lib.nir import NirInvalide, normaliser_nir
+from parcours.lib.sphere import distances_km
+from parcours.lib.telephone import TelephoneInvalide, normaliser_telephone
+from parcours.lib.texte import normaliser
+from parcours.messagerie.models import Opposition
+from parcours.observatoire.calculs import dernier_calcul
+from parcours.organisation.models import LieuAccueil
+from parcours.organisation.proximite import minutes_estimees
+from parcours.territoire.models import Commune
+
+COLONNES = (
+    "nir",
+    "nom",
+    "prenom",
+    "date_naissance",
+    "commune",
+    "telephone",
+    "email",
+    "date_debut_arret",
+    "motif",
+)
+PAQUET = 2_000  # keys per query
+# A canton is « fragile » for the priority from this many significant criteria (of 5).
+CRITERES_FRAGILE = 3
+ARRET_LONG_JOURS = 180
+LOIN_MINUTES = 30
+
+
+@dataclass
+class Contexte:
+    """What the checks need to know beyond the rows, read once per analysis."""
+
+    campagne: Campagne
+    aujourd_hui: date
+    departements: set[str]  # the organisme's territory (DESIGN §4)
+    lieux: np.ndarray  # latitudes, longitudes of its open places
+    k: float
+    v: float
+    fragilite: dict[str, int]  # pseudo-canton → composite
+
+
+def contexte(campagne: Campagne, aujourd_hui: date | None = None) -> Contexte:
+    organisme = campagne.organisme
+    departements = set(organisme.departements().values_list("code", flat=True))
+    lieux = np.array(
+        list(
+            LieuAccueil.objects.actifs()
+            .filter(unite__organisme=organisme)
+            .values_list("latitude", "longitude")
+        ),
+        dtype=float,
+    ).reshape(-1, 2)
+    fragilite = {}
+    calcul = dernier_calcul(organisme)
+    if calcul is not None:
+        territoires = ((calcul.resultats or {}).get("fragilite") or {}).get("territoires") or {}
+        fragilite = {
+            code: t["composite"]
+            for code, t in territoires.items()
+            if t.get("composite") is not None
+        }
+    return Contexte(
+        campagne=campagne,
+        aujourd_hui=aujourd_hui or timezone.localdate(),
+        departements=departements,
+        lieux=lieux,
+        k=organisme.detour_k,
+        v=organisme.vitesse_kmh,
+        fragilite=fragilite,
+    )
+
+
+def _paquets(valeurs: list, taille: int = PAQUET) -> Iterator[list]:
+    for debut in range(0, len(valeurs), taille):
+        yield valeurs[debut : debut + taille]
+
+
+# One row ------------------------------------------------------------------------------------
+
+
+def verifier(valeurs: dict[str, str], communes: dict[str, tuple]) -> tuple[dict, list]:
+    """The row's clean values and its errors [(column, reason)], in French."""
+    propre: dict = {}
+    erreurs: list[tuple[str, str]] = []
+    try:
+        propre["nir"] = normaliser_nir(valeurs.get("nir", "").strip())
+    except NirInvalide as erreur:
+        erreurs.append(("nir", str(erreur)))
+    for colonne in ("nom", "prenom"):
+        texte = " ".join(valeurs.get(colonne, "").split())
+        if not texte:
+            erreurs.append((colonne, f"{'nom' if colonne == 'nom' else 'prénom'} manquant"))
+        elif len(texte) > 100:
+            erreurs.append((colonne, "100 caractères au plus"))
+        propre[colonne] = texte
+    for colonne, obligatoire in (("date_naissance", True), ("date_debut_arret", False)):
+        texte = valeurs.get(colonne, "").strip()
+        if not texte:
+            propre[colonne] = None
+            if obligatoire:
+                erreurs.append((colonne, "date de naissance manquante"))
+            continue
+        try:
+            propre[colonne] = lire_date(texte)
+        except ValueError as erreur:
+            erreurs.append((colonne, str(erreur)))
+    code = valeurs.get("commune", "").strip().upper()
+    if not code:
+        erreurs.append(("commune", "commune manquante (code INSEE)"))
+    elif code not in communes:
+        erreurs.append(("commune", f"commune inconnue : {code} (code INSEE attendu)"))
+    propre["commune"] = code
+    telephone = valeurs.get("telephone", "").strip()
+    propre["telephone"] = ""
+    if telephone:
+        try:
+            propre["telephone"] = normaliser_telephone(telephone)
+        except TelephoneInvalide as erreur:
+            erreurs.append(("telephone", str(erreur)))
+    email = valeurs.get("email", "").strip()
+    if email and ("@" not in email or " " in email or len(email) > 254):
+        erreurs.append(("email", "adresse électronique invalide"))
+    propre["email"] = email
+    motif = valeurs.get("motif", "").strip().upper()
+    if motif and motif not in SourceCampagne.values:
+        erreurs.append(
+            ("motif", f"motif inconnu : {motif} (attendu : {', '.join(SourceCampagne.values)})")
+        )
+    propre["motif"] = motif
+    naissance = propre.get("date_naissance")
+    if naissance and naissance > timezone.localdate():
+        erreurs.append(("date_naissance", "la date de naissance est dans le futur"))
+    return propre, erreurs
+
+
+# The whole list -----------------------------------------------------------------------------
+
+
+def _communes(codes: set[str]) -> dict[str, tuple]:
+    """code → (département, pseudo-canton, latitude, longitude)."""
+    trouvees = {}
+    for paquet in _paquets(sorted(codes)):
+        for code, dep, pc, lat, lon in Commune.objects.filter(code__in=paquet).values_list(
+            "code", "departement_id", "pseudo_canton_id", "latitude", "longitude"
+        ):
+            trouvees[code] = (dep, pc, lat, lon)
+    return trouvees
+
+
+CHAMPS_ASSURE = (
+    "id",
+    "nir",
+    "recherche",
+    "date_naissance",
+    "date_deces",
+    "refus_campagnes",
+    "complementaire",
+    "arret_travail_depuis",
+)
+
+
+def _assures_par_nir(nirs: list[str]) -> dict[str, dict]:
+    trouves = {}
+    for paquet in _paquets(nirs):
+        for ligne in Assure.objects.filter(nir__in=paquet).values(*CHAMPS_ASSURE):
+            trouves[ligne["nir"]] = ligne
+    return trouves
+
+
+def _homonymes(inconnus: list[tuple[str, date]]) -> dict[tuple[str, date], list[int]]:
+    """(normalised « nom prénom », birth date) → the known persons of that name and date."""
+    par_date = defaultdict(set)
+    for nom, naissance in inconnus:
+        par_date[naissance].add(nom)
+    trouves: dict[tuple[str, date], list[int]] = defaultdict(list)
+    for paquet in _paquets(sorted(par_date)):
+        for pk, recherche, naissance in Assure.objects.filter(
+            date_naissance__in=paquet
+        ).values_list("id", "recherche", "date_naissance"):
+            if recherche in par_date[naissance]:
+                trouves[(recherche, naissance)].append(pk)
+    return trouves
+
+
+def _ids(requete_par_paquet, ids: list[int]) -> set[int]:
+    resultat: set[int] = set()
+    for paquet in _paquets(ids):
+        resultat.update(requete_par_paquet(paquet))
+    return resultat
+
+
+def _minutes(ctx: Contexte, communes: dict[str, tuple]) -> dict[str, int]:
+    """Per commune, the estimated drive to the organisme's nearest open place (DESIGN §4)."""
+    if not len(ctx.lieux) or not communes:
+        return {}
+    codes = list(communes)
+    lat = np.array([communes[c][2] for c in codes])[:, None]
+    lon = np.array([communes[c][3] for c in codes])[:, None]
+    d_km = distances_km(lat, lon, ctx.lieux[None, :, 0], ctx.lieux[None, :, 1]).min(axis=1)
+    minutes = minutes_estimees(d_km, ctx.k, ctx.v)
+    return {code: round(float(m)) for code, m in zip(codes, minutes, strict=True)}
+
+
+def analyser(
+    campagne: Campagne, lignes: Iterable[tuple[int, dict[str, str]]], *, ctx: Contexte | None = None
+) -> list[Cible]:
+    """The rows as unsaved `Cible`s: errors, matching, exclusions and priority."""
+    ctx = ctx or contexte(campagne)
+    lignes = list(lignes)
+    communes = _communes({v.get("commune", "").strip().upper() for _, v in lignes} - {""})
+    cibles: list[Cible] = []
+    propres: list[dict | None] = []
+    for numero, valeurs in lignes:
+        propre, erreurs = verifier(valeurs, communes)
+        cible = Cible(
+            campagne=campagne,
+            ligne=numero,
+            **{c: (valeurs.get(c) or "").strip()[: _LONGUEURS[c]] for c in COLONNES},
+        )
+        if erreurs:
+            cible.etat = EtatCible.ERREUR
+            cible.erreurs = [{"colonne": c, "motif": m} for c, m in erreurs]
+            propres.append(None)
+        else:
+            cible.etat = EtatCible.RETENUE
+            cible.nir = propre["nir"]
+            cible.telephone = propre["telephone"]
+            cible.commune = propre["commune"]
+            propres.append(propre)
+        cibles.append(cible)
+    valides = [(c, p) for c, p in zip(cibles, propres, strict=True) if p is not None]
+    connus = _assures_par_nir(sorted({p["nir"] for _, p in valides}))
+    inconnus = sorted(
+        {
+            (normaliser(f"{p['nom']} {p['prenom']}"), p["date_naissance"])
+            for _, p in valides
+            if p["nir"] not in connus
+        }
+    )
+    homonymes = _homonymes(inconnus)
+    ids = sorted({a["id"] for a in connus.values()})
+    en_cours = _ids(
+        lambda paquet: Accompagnement.objects.filter(
+            assure_id__in=paquet, date_fin__isnull=True
+        ).values_list("assure_id", flat=True),
+        ids,
+    )
+    depuis = timezone.now() - relativedelta(months=campagne.recontact_mois)
+    contactes = _ids(
+        lambda paquet: (
+            Cible.objects.filter(assure_id__in=paquet, premier_contact_le__gte=depuis)
+            .exclude(campagne=campagne)
+            .values_list("assure_id", flat=True)
+        ),
+        ids,
+    )
+    opposes = _ids(
+        lambda paquet: Opposition.objects.filter(personne_id__in=paquet).values_list(
+            "personne_id", flat=True
+        ),
+        ids,
+    )
+    minutes = _minutes(ctx, communes)
+    poids = campagne.poids_effectifs()
+    vus: set[str] = set()
+    for cible, propre in valides:
+        assure = connus.get(propre["nir"])
+        if assure is not None:
+            cible.assure_id = assure["id"]
+        else:
+            cle = (normaliser(f"{propre['nom']} {propre['prenom']}"), propre["date_naissance"])
+            cible.homonymes = homonymes.get(cle, [])
+        dep, pc, _, _ = communes[propre["commune"]]
+        cible.minutes_lieu = minutes.get(propre["commune"])
+        exclusion = _exclusion(propre, assure, dep, ctx, vus, en_cours, contactes, opposes)
+        vus.add(propre["nir"])
+        if exclusion is not None:
+            cible.etat = EtatCible.EXCLUE
+            cible.exclusion, cible.exclusion_detail = exclusion
+            continue
+        cible.contributions = contributions(propre, assure, pc, cible.minutes_lieu, ctx)
+        cible.score = score(cible.contributions, poids)
+    return cibles
+
+
+_LONGUEURS = {f.name: f.max_length for f in Cible._meta.fields if f.name in COLONNES}
+
+
+def _exclusion(propre, assure, departement, ctx, vus, en_cours, contactes, opposes):
+    """The first reason not to contact this row, with its detail, or None."""
+    if propre["nir"] in vus:
+        return Exclusion.DOUBLON, "le même NIR figure plus haut dans la liste"
+    if departement not in ctx.departements:
+        return Exclusion.HORS_TERRITOIRE, f"département {departement}"
+    if assure is None:
+        return None
+    if assure["date_deces"] is not None:
+        return Exclusion.DECEDE, f"le {assure['date_deces']:%d/%m/%Y}"
+    if assure["refus_campagnes"] or assure["id"] in opposes:
+        return Exclusion.OPPOSITION, ""
+    if assure["id"] in en_cours:
+        return Exclusion.ACCOMPAGNEMENT_ACTIF, ""
+    if assure["id"] in contactes:
+        return Exclusion.CONTACTE_RECEMMENT, f"dans les {ctx.campagne.recontact_mois} derniers mois"
+    return None
+
+
+def contributions(propre, assure, pseudo_canton, minutes, ctx: Contexte) -> list[list[str]]:
+    """The named parts of the priority, [code, explanation], for the facts that hold."""
+    parts = []
+    arret = propre.get("date_debut_arret") or (assure or {}).get("arret_travail_depuis")
+    if arret is not None and (ctx.aujourd_hui - arret).days > ARRET_LONG_JOURS:
+        parts.append(["arret_180", f"arrêt de plus de 180 jours (depuis le {arret:%d/%m/%Y})"])
+    composite = ctx.fragilite.get(pseudo_canton or "")
+    if composite is not None and composite >= CRITERES_FRAGILE:
+        parts.append(
+            ["canton_fragile", f"canton fragile ({composite} critères sur 5, observatoire)"]
+        )
+    if minutes is not None and minutes > LOIN_MINUTES:
+        parts.append(["loin", f"à plus de 30 minutes d'un lieu d'accueil (environ {minutes} min)"])
+    if assure is not None and assure["complementaire"] == "NON":
+        parts.append(["sans_complementaire", "sans complémentaire santé"])
+    return parts
+
+
+def score(parts: list[list[str]], poids: dict[str, int]) -> int:
+    return sum(poids.get(code, 0) for code, _ in parts)
+
+
+LIBELLES_CONTRIBUTIONS = {
+    "arret_180": "arrêt de plus de 180 jours",
+    "canton_fragile": "canton fragile (observatoire)",
+    "loin": "à plus de 30 minutes d'un lieu d'accueil",
+    "sans_complementaire": "sans complémentaire santé (si connu)",
+}
+
+
+# Writing ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def remplacer(campagne: Campagne, cibles: list[Cible]) -> None:
+    """The campaign's list becomes these rows (a list in preparation is a working document)."""
+    Cible.objects.filter(campagne=campagne).delete()
+    Cible.objects.bulk_create(cibles, batch_size=2_000)
+
+
+@transaction.atomic
+def reponderer(campagne: Campagne, poids: dict[str, int]) -> int:
+    """New weights: every retained row's score is recomputed (the ordering follows)."""
+    campagne.poids = {code: int(poids.get(code, 0)) for code in LIBELLES_CONTRIBUTIONS}
+    campagne.save(update_fields=["poids"])
+    effectifs = campagne.poids_effectifs()
+    a_changer = []
+    for cible in Cible.objects.filter(campagne=campagne, etat=EtatCible.RETENUE).only(
+        "id", "contributions", "score"
+    ):
+        nouveau = score(cible.contributions, effectifs)
+        if nouveau != cible.score:
+            cible.score = nouveau
+            a_changer.append(cible)
+    Cible.objects.bulk_update(a_changer, ["score"], batch_size=2_000)
+    return len(a_changer)
+
+
+def ordre(campagne: Campagne) -> list[str]:
+    """The retained rows' NIRs by decreasing priority (then by line)."""
+    return list(
+        Cible.objects.filter(campagne=campagne, etat=EtatCible.RETENUE)
+        .order_by("-score", "ligne")
+        .values_list("nir", flat=True)
+    )
+
+
+def resume(campagne: Campagne, cibles: list[Cible]) -> dict:
+    """DESIGN §5's JSON of the `cibles` command, for rows just analysed."""
+    exclusions: dict[str, int] = defaultdict(int)
+    for c in cibles:
+        if c.etat == EtatCible.EXCLUE:
+            exclusions[c.exclusion] += 1
+    retenues = sorted(
+        (c for c in cibles if c.etat == EtatCible.RETENUE), key=lambda c: (-c.score, c.ligne)
+    )
+    return {
+        "campagne": campagne.code,
+        "lignes": len(cibles),
+        "erreurs": [
+            {"ligne": c.ligne, "colonne": e["colonne"], "motif": e["motif"]}
+            for c in cibles
+            if c.etat == EtatCible.ERREUR
+            for e in c.erreurs
+        ],
+        "exclusions": dict(exclusions),
+        "retenues": len(retenues),
+        "ordre": [c.nir for c in retenues],
+    }
