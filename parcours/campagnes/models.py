@@ -147,7 +147,7 @@ class ListeCibles(Travail):
     etape = models.CharField("étape", max_length=100, blank=True)
     progression = models.PositiveSmallIntegerField("progression (%)", default=0)
     lignes = models.PositiveIntegerField("lignes", default=0)
-    erreur = models.TextField("erreur", blank=True)
+    erreur = models.TextField("erreur", blank=True, max_length=2000)
     termine_le = models.DateTimeField("terminée le", null=True, blank=True)
 
     class Meta:
