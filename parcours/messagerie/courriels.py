@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from parcours.messagerie.textes import rendre_texte
+
 
 def envoyer_courriel(
     *,
@@ -28,7 +30,7 @@ def envoyer_courriel(
     failure (nothing is hidden). Queued sending, with receipts: parcours.messagerie.envois."""
     contexte = {**contexte, "service": settings.PARCOURS_SERVICE}
     identifiant = make_msgid(domain="parcours.invalid")
-    texte = render_to_string(f"messagerie/courriels/{modele}.txt", contexte)
+    texte = rendre_texte(f"messagerie/courriels/{modele}.txt", contexte)
     sujet, _, corps = texte.partition("\n")
     html = render_to_string(f"messagerie/courriels/{modele}.html", contexte)
     message = EmailMultiAlternatives(

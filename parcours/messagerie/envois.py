@@ -25,7 +25,6 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
@@ -33,6 +32,7 @@ from django_tasks import task
 from parcours.messagerie import sms
 from parcours.messagerie.courriels import envoyer_courriel
 from parcours.messagerie.models import Canal, Envoi, Opposition, StatutEnvoi
+from parcours.messagerie.textes import rendre_texte
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ def _expedier_courriel(envoi: Envoi) -> str:
 
 
 def _expedier_sms(envoi: Envoi) -> str:
-    texte = render_to_string(f"messagerie/sms/{envoi.modele}.txt", envoi.contexte).strip()
+    texte = rendre_texte(f"messagerie/sms/{envoi.modele}.txt", envoi.contexte).strip()
     texte = sms.verifier_un_sms(texte)
     numero = sms.normaliser_mobile(envoi.adresse)
     try:

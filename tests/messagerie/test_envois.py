@@ -15,6 +15,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from parcours.messagerie import sms
 from parcours.messagerie.envois import (
     envoyer,
     envoyer_lot,
@@ -336,3 +337,28 @@ def test_a_message_whose_task_was_lost_is_queued_again():
     assert [m.to for m in mail.outbox] == [["jeanne@exemple.invalid"]]
     recent.refresh_from_db()
     assert recent.statut == StatutEnvoi.EN_FILE  # still within its queue's time
+
+
+@pytest.mark.django_db
+def test_an_apostrophe_stays_an_apostrophe_in_an_sms_and_in_an_e_mail_s_text(mailoutbox):
+    """Plain texts are not HTML-escaped: « Permanence de l'Isle », not « l&#x27;Isle »."""
+    sms.boite_envoi.clear()
+    contexte = {"date": "mardi 15 décembre", "heure": "10 h", "lieu": "Permanence de l'Isle"}
+    envoyer(
+        canal=Canal.SMS,
+        modele="confirmation_rendez_vous",
+        adresse="+33612345678",
+        contexte=contexte,
+    )
+    envoyer(
+        canal=Canal.COURRIEL,
+        modele="confirmation_rendez_vous",
+        adresse="jeanne@exemple.invalid",
+        contexte={**contexte, "adresse_lieu": "2 rue de l'Église"},
+    )
+    (texto,) = sms.boite_envoi
+    assert "Permanence de l'Isle" in texto["texte"] and "&#x27;" not in texto["texte"]
+    (courriel,) = mailoutbox
+    assert "2 rue de l'Église" in courriel.body and "&#x27;" not in courriel.body
+    html = courriel.alternatives[0][0]
+    assert "l&#x27;Église" in html  # the HTML part keeps its escaping
