@@ -111,6 +111,13 @@ class Audit:
 
     def verifier(self, nom: str) -> None:
         self.pages.append(nom)
+        # The DSFR's script decorates the components (the header's menu gets or loses its
+        # « dialog » role) once loaded: audit what a person gets, not the page half-built — on
+        # a loaded machine axe could run before it and find the menu undecided.
+        self.page.wait_for_function(
+            "document.documentElement.getAttribute('data-fr-js') === 'true'"
+            " && new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
         resultats = AXE.run(self.page, options=OPTIONS_AXE).response
         page = f"{nom} ({self.page.url})"
         for violation in resultats["violations"]:
