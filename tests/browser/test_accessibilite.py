@@ -113,11 +113,10 @@ class Audit:
         self.pages.append(nom)
         # The DSFR's script decorates the components (the header's menu gets or loses its
         # « dialog » role) once loaded: audit what a person gets, not the page half-built — on
-        # a loaded machine axe could run before it and find the menu undecided.
-        self.page.wait_for_function(
-            "document.documentElement.getAttribute('data-fr-js') === 'true'"
-            " && new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-        )
+        # a loaded machine axe could run before it and find the menu undecided. (A selector,
+        # not a script: the pages' Content-Security-Policy forbids evaluating strings.)
+        if self.page.locator("script[src*='dsfr']").count():
+            self.page.wait_for_selector("html[data-fr-js='true']", state="attached")
         resultats = AXE.run(self.page, options=OPTIONS_AXE).response
         page = f"{nom} ({self.page.url})"
         for violation in resultats["violations"]:
