@@ -47,6 +47,7 @@ bench: install-dev
 	$(BIN)/python bench/accessibilite.py
 	$(BIN)/python bench/messages.py
 	$(BIN)/python bench/rendezvous.py
+	$(BIN)/python bench/campagnes.py
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

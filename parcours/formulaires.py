@@ -112,3 +112,33 @@ class TelephoneField(forms.CharField):
             return normaliser_telephone(value)
         except TelephoneInvalide as erreur:
             raise forms.ValidationError(str(erreur)) from None
+
+
+# The largest primary key a database holds (a 64-bit integer): beyond it, SQLite's driver
+# raises instead of answering « not found ».
+PLUS_GRANDE_CLE = 2**63 - 1
+
+
+def _cle_possible(valeur) -> bool:
+    texte = str(valeur).strip()
+    return not texte.lstrip("-").isdigit() or abs(int(texte)) <= PLUS_GRANDE_CLE
+
+
+class ChoixModele(forms.ModelChoiceField):
+    """A choice among records, where an absurd number is a wrong choice, not a server error."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _cle_possible(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ChoixModeles(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        if any(not _cle_possible(v) for v in value or ()):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": next(v for v in value if not _cle_possible(v))},
+            )
+        return super()._check_values(value)

@@ -5,6 +5,7 @@ Each app publishes its entries in its own `menu.py`; the shell gathers and order
 from django.conf import settings
 from django.urls import reverse
 
+from parcours.campagnes import menu as campagnes
 from parcours.dossiers import menu as dossiers
 from parcours.imports import menu as imports
 from parcours.lib.menu import Entree
@@ -16,6 +17,7 @@ from parcours.statistiques import menu as statistiques
 MENUS_DES_APPLICATIONS = (
     dossiers.entrees,
     rendezvous.entrees,
+    campagnes.entrees,
     statistiques.entrees,
     observatoire.entrees,
     organisation.entrees,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("imports/", include("parcours.imports.urls")),
     path("", include("parcours.dossiers.urls")),
     path("", include("parcours.rendezvous.urls")),
+    path("", include("parcours.campagnes.urls")),
     path("territoire/", include("parcours.territoire.urls")),
     path("territoire/observatoire/", include("parcours.observatoire.urls")),
     path("statistiques/", include("parcours.statistiques.urls")),

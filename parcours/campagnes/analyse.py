@@ -10,21 +10,31 @@ homonyms (same name and birth date, another NIR: proposed, never merged), the ac
 progress, the recent contacts of other campaigns, the refusals. The priority is a sum of named
 contributions (DESIGN: never a hidden model), each shown on the row with its points; the
 campaign's weights say how many points each is worth.
+
+100,000 rows against a million persons take a few seconds (bench/campagnes.py): what does not
+change from row to row is read once, the persons come with what excludes them in one query, the
+homonyms are looked up pair by pair in the index of names and birth dates, the rows are built
+without `Model.__init__` and written by the imports' bulk path, the garbage collector paused.
 """
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 from dateutil.relativedelta import relativedelta
-from django.db import transaction
+from django.db import connections, models, router, transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from parcours.campagnes.enums import EtatCible, Exclusion, SourceCampagne
 from parcours.campagnes.models import Campagne, Cible
 from parcours.dossiers.models import Accompagnement, Assure
+from parcours.imports.engine import Insertion
 from parcours.lib.csvlecture import lire_date
 from parcours.lib.nir import NirInvalide, normaliser_nir
 from parcours.lib.sphere import distances_km
@@ -52,6 +62,7 @@ PAQUET = 2_000  # keys per query
 CRITERES_FRAGILE = 3
 ARRET_LONG_JOURS = 180
 LOIN_MINUTES = 30
+MOTIFS = frozenset(SourceCampagne.values)
 
 
 @dataclass
@@ -98,6 +109,21 @@ def contexte(campagne: Campagne, aujourd_hui: date | None = None) -> Contexte:
     )
 
 
+@contextmanager
+def _ramasse_miettes_en_pause() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a list is built: each of its full passes
+    walks every object alive, and building 100,000 rows (with their Cible, their checked values)
+    sets off enough of them to take a third of the time. What is built here holds no cycle:
+    nothing is left for it to find when it resumes."""
+    actif = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if actif:
+            gc.enable()
+
+
 def _paquets(valeurs: list, taille: int = PAQUET) -> Iterator[list]:
     for debut in range(0, len(valeurs), taille):
         yield valeurs[debut : debut + taille]
@@ -106,8 +132,11 @@ def _paquets(valeurs: list, taille: int = PAQUET) -> Iterator[list]:
 # One row ------------------------------------------------------------------------------------
 
 
-def verifier(valeurs: dict[str, str], communes: dict[str, tuple]) -> tuple[dict, list]:
-    """The row's clean values and its errors [(column, reason)], in French."""
+def verifier(
+    valeurs: dict[str, str], communes: dict[str, tuple], *, aujourd_hui: date | None = None
+) -> tuple[dict, list]:
+    """The row's clean values and its errors [(column, reason)], in French. `aujourd_hui`:
+    today's date, read once by a caller that checks many rows."""
     propre: dict = {}
     erreurs: list[tuple[str, str]] = []
     try:
@@ -150,13 +179,13 @@ def verifier(valeurs: dict[str, str], communes: dict[str, tuple]) -> tuple[dict,
         erreurs.append(("email", "adresse électronique invalide"))
     propre["email"] = email
     motif = valeurs.get("motif", "").strip().upper()
-    if motif and motif not in SourceCampagne.values:
+    if motif and motif not in MOTIFS:
         erreurs.append(
             ("motif", f"motif inconnu : {motif} (attendu : {', '.join(SourceCampagne.values)})")
         )
     propre["motif"] = motif
     naissance = propre.get("date_naissance")
-    if naissance and naissance > timezone.localdate():
+    if naissance and naissance > (aujourd_hui or timezone.localdate()):
         erreurs.append(("date_naissance", "la date de naissance est dans le futur"))
     return propre, erreurs
 
@@ -187,34 +216,65 @@ CHAMPS_ASSURE = (
 )
 
 
-def _assures_par_nir(nirs: list[str]) -> dict[str, dict]:
+def _assures_par_nir(nirs: list[str], campagne: Campagne, depuis: datetime) -> dict[str, dict]:
+    """The known persons of these NIRs, each with what may exclude them: an accompaniment in
+    progress (`en_cours`), a first contact by another campaign since `depuis` (`contacte`), a
+    refusal of the service's messages (`oppose`) — asked in the same query, person by person
+    through their indexes, rather than by lists of ids afterwards."""
+    requete = Assure.objects.order_by().annotate(
+        en_cours=Exists(
+            Accompagnement.objects.filter(assure=OuterRef("pk"), date_fin__isnull=True)
+        ),
+        contacte=Exists(
+            Cible.objects.filter(assure=OuterRef("pk"), premier_contact_le__gte=depuis).exclude(
+                campagne=campagne
+            )
+        ),
+        oppose=Exists(Opposition.objects.filter(personne_id=OuterRef("pk"))),
+    )
     trouves = {}
     for paquet in _paquets(nirs):
-        for ligne in Assure.objects.filter(nir__in=paquet).values(*CHAMPS_ASSURE):
+        for ligne in requete.filter(nir__in=paquet).values(
+            *CHAMPS_ASSURE, "en_cours", "contacte", "oppose"
+        ):
             trouves[ligne["nir"]] = ligne
     return trouves
 
 
 def _homonymes(inconnus: list[tuple[str, date]]) -> dict[tuple[str, date], list[int]]:
-    """(normalised « nom prénom », birth date) → the known persons of that name and date."""
-    par_date = defaultdict(set)
-    for nom, naissance in inconnus:
-        par_date[naissance].add(nom)
+    """(normalised « nom prénom », birth date) → the known persons of that name and date, by
+    increasing id.
+
+    The pairs are joined to the persons in the index of names and birth dates
+    (`assure_recherche`): a list's unknown persons are born on nearly every day of fifty
+    years, so asking by birth date alone, or by name alone, reads most of a million persons.
+    The ORM has no « (a, b) IN pairs », hence the SQL; a VALUES list names its columns
+    column1, column2 on SQLite and PostgreSQL alike."""
+    connexion = connections[router.db_for_read(Assure)]
+    nom = connexion.ops.quote_name
+    champs = {
+        f: nom(Assure._meta.get_field(f).column) for f in ("id", "recherche", "date_naissance")
+    }
     trouves: dict[tuple[str, date], list[int]] = defaultdict(list)
-    for paquet in _paquets(sorted(par_date)):
-        for pk, recherche, naissance in Assure.objects.filter(
-            date_naissance__in=paquet
-        ).values_list("id", "recherche", "date_naissance"):
-            if recherche in par_date[naissance]:
+    with connexion.cursor() as curseur:
+        for paquet in _paquets(inconnus):
+            paires = ", ".join(["(%s, %s)"] * len(paquet))
+            curseur.execute(
+                f"SELECT a.{champs['id']}, a.{champs['recherche']}, a.{champs['date_naissance']} "
+                f"FROM (VALUES {paires}) AS v JOIN {nom(Assure._meta.db_table)} AS a "
+                f"ON a.{champs['recherche']} = v.column1 "
+                f"AND a.{champs['date_naissance']} = v.column2",
+                [
+                    valeur
+                    for recherche, naissance in paquet
+                    for valeur in (recherche, connexion.ops.adapt_datefield_value(naissance))
+                ],
+            )
+            for pk, recherche, naissance in curseur.fetchall():
                 trouves[(recherche, naissance)].append(pk)
+    for pks in trouves.values():
+        pks.sort()
     return trouves
-
-
-def _ids(requete_par_paquet, ids: list[int]) -> set[int]:
-    resultat: set[int] = set()
-    for paquet in _paquets(ids):
-        resultat.update(requete_par_paquet(paquet))
-    return resultat
 
 
 def _minutes(ctx: Contexte, communes: dict[str, tuple]) -> dict[str, int]:
@@ -229,6 +289,33 @@ def _minutes(ctx: Contexte, communes: dict[str, tuple]) -> dict[str, int]:
     return {code: round(float(m)) for code, m in zip(codes, minutes, strict=True)}
 
 
+# A new Cible's values as `Cible()` sets them; the JSON lists are made anew for each row.
+_DEFAUTS_CIBLE = {f.attname: f.get_default() for f in Cible._meta.concrete_fields}
+_LISTES_CIBLE = [
+    (f.attname, f.default)
+    for f in Cible._meta.concrete_fields
+    if f.has_default() and callable(f.default)
+]
+_CAMPAGNE = Cible._meta.get_field("campagne")
+
+
+def _cible(campagne: Campagne, valeurs: dict) -> Cible:
+    """An unsaved row of the campaign with these field values (attnames), the others their
+    defaults: what `Cible(campagne=campagne, **valeurs)` gives, without `Model.__init__`, which
+    passes every field through its descriptor and took a fifth of the check of a 100,000-row
+    list. It sends no pre_init nor post_init signal: nothing listens to a Cible's."""
+    cible = Cible.__new__(Cible)
+    champs = cible.__dict__
+    champs.update(_DEFAUTS_CIBLE)
+    for nom, fabrique in _LISTES_CIBLE:
+        champs[nom] = fabrique()
+    champs.update(valeurs)
+    cible._state = ModelState()
+    _CAMPAGNE.set_cached_value(cible, campagne)
+    return cible
+
+
+@_ramasse_miettes_en_pause()
 def analyser(
     campagne: Campagne, lignes: Iterable[tuple[int, dict[str, str]]], *, ctx: Contexte | None = None
 ) -> list[Cible]:
@@ -236,58 +323,38 @@ def analyser(
     ctx = ctx or contexte(campagne)
     lignes = list(lignes)
     communes = _communes({v.get("commune", "").strip().upper() for _, v in lignes} - {""})
+    aujourd_hui = timezone.localdate()
     cibles: list[Cible] = []
     propres: list[dict | None] = []
     for numero, valeurs in lignes:
-        propre, erreurs = verifier(valeurs, communes)
-        cible = Cible(
-            campagne=campagne,
-            ligne=numero,
-            **{c: (valeurs.get(c) or "").strip()[: _LONGUEURS[c]] for c in COLONNES},
-        )
+        propre, erreurs = verifier(valeurs, communes, aujourd_hui=aujourd_hui)
+        champs = {c: (valeurs.get(c) or "").strip()[: _LONGUEURS[c]] for c in COLONNES}
+        champs["campagne_id"] = campagne.pk
+        champs["ligne"] = numero
         if erreurs:
-            cible.etat = EtatCible.ERREUR
-            cible.erreurs = [{"colonne": c, "motif": m} for c, m in erreurs]
+            champs["etat"] = EtatCible.ERREUR
+            champs["erreurs"] = [{"colonne": c, "motif": m} for c, m in erreurs]
             propres.append(None)
         else:
-            cible.etat = EtatCible.RETENUE
-            cible.nir = propre["nir"]
-            cible.telephone = propre["telephone"]
-            cible.commune = propre["commune"]
+            champs["etat"] = EtatCible.RETENUE
+            champs["nir"] = propre["nir"]
+            champs["telephone"] = propre["telephone"]
+            champs["commune"] = propre["commune"]
             propres.append(propre)
-        cibles.append(cible)
+        cibles.append(_cible(campagne, champs))
     valides = [(c, p) for c, p in zip(cibles, propres, strict=True) if p is not None]
-    connus = _assures_par_nir(sorted({p["nir"] for _, p in valides}))
+    depuis = timezone.now() - relativedelta(months=campagne.recontact_mois)
+    connus = _assures_par_nir(sorted({p["nir"] for _, p in valides}), campagne, depuis)
+    for _, p in valides:
+        if p["nir"] not in connus:
+            p["recherche"] = normaliser(f"{p['nom']} {p['prenom']}")
     inconnus = sorted(
-        {
-            (normaliser(f"{p['nom']} {p['prenom']}"), p["date_naissance"])
-            for _, p in valides
-            if p["nir"] not in connus
-        }
+        {(p["recherche"], p["date_naissance"]) for _, p in valides if "recherche" in p}
     )
     homonymes = _homonymes(inconnus)
-    ids = sorted({a["id"] for a in connus.values()})
-    en_cours = _ids(
-        lambda paquet: Accompagnement.objects.filter(
-            assure_id__in=paquet, date_fin__isnull=True
-        ).values_list("assure_id", flat=True),
-        ids,
-    )
-    depuis = timezone.now() - relativedelta(months=campagne.recontact_mois)
-    contactes = _ids(
-        lambda paquet: (
-            Cible.objects.filter(assure_id__in=paquet, premier_contact_le__gte=depuis)
-            .exclude(campagne=campagne)
-            .values_list("assure_id", flat=True)
-        ),
-        ids,
-    )
-    opposes = _ids(
-        lambda paquet: Opposition.objects.filter(personne_id__in=paquet).values_list(
-            "personne_id", flat=True
-        ),
-        ids,
-    )
+    en_cours = {a["id"] for a in connus.values() if a["en_cours"]}
+    contactes = {a["id"] for a in connus.values() if a["contacte"]}
+    opposes = {a["id"] for a in connus.values() if a["oppose"]}
     minutes = _minutes(ctx, communes)
     poids = campagne.poids_effectifs()
     vus: set[str] = set()
@@ -296,8 +363,7 @@ def analyser(
         if assure is not None:
             cible.assure_id = assure["id"]
         else:
-            cle = (normaliser(f"{propre['nom']} {propre['prenom']}"), propre["date_naissance"])
-            cible.homonymes = homonymes.get(cle, [])
+            cible.homonymes = homonymes.get((propre["recherche"], propre["date_naissance"]), [])
         dep, pc, _, _ = communes[propre["commune"]]
         cible.minutes_lieu = minutes.get(propre["commune"])
         exclusion = _exclusion(propre, assure, dep, ctx, vus, en_cours, contactes, opposes)
@@ -312,6 +378,12 @@ def analyser(
 
 
 _LONGUEURS = {f.name: f.max_length for f in Cible._meta.fields if f.name in COLONNES}
+# The JSON fields whose default is an empty list (errors, homonyms, contributions).
+_LISTES_JSON = [
+    f.attname
+    for f in Cible._meta.concrete_fields
+    if isinstance(f, models.JSONField) and f.default is list
+]
 
 
 def _exclusion(propre, assure, departement, ctx, vus, en_cours, contactes, opposes):
@@ -367,10 +439,35 @@ LIBELLES_CONTRIBUTIONS = {
 
 
 @transaction.atomic
+@_ramasse_miettes_en_pause()
 def remplacer(campagne: Campagne, cibles: list[Cible]) -> None:
-    """The campaign's list becomes these rows (a list in preparation is a working document)."""
-    Cible.objects.filter(campagne=campagne).delete()
-    Cible.objects.bulk_create(cibles, batch_size=2_000)
+    """The campaign's list becomes these rows (a list in preparation is a working document).
+
+    Written by the imports' bulk path (one prepared INSERT, COPY on PostgreSQL): bulk_create
+    compiles every value of every row, most of the time of a 100,000-row list. An empty JSON
+    list is left out of its row: the bulk path writes the field's default, converted once,
+    instead of serialising it again for each row. The rows then get their ids, as from
+    bulk_create: in the order written.
+
+    The former rows go through the ORM's delete (their attempts cascade), which loads each row
+    first: only its id is loaded, which halves the deletion of a 100,000-row list."""
+    Cible.objects.filter(campagne=campagne).only("pk").delete()
+    if not cibles:
+        return
+    ecrire = Insertion(Cible)
+    lignes = []
+    for cible in cibles:
+        ligne = dict(vars(cible))
+        for champ in _LISTES_JSON:
+            if ligne[champ] == []:
+                del ligne[champ]
+        lignes.append(ligne)
+    ecrire(lignes)
+    ids = Cible.objects.filter(campagne=campagne).order_by("pk").values_list("pk", flat=True)
+    for cible, pk in zip(cibles, ids, strict=True):
+        cible.pk = pk
+        cible._state.adding = False
+        cible._state.db = ecrire.connexion.alias
 
 
 @transaction.atomic

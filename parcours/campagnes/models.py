@@ -65,11 +65,14 @@ class Campagne(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
     relance_jours = models.PositiveSmallIntegerField(
-        "relance après (jours)", default=3, validators=[MinValueValidator(1)]
+        "relance après (jours)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
     )
     recontact_mois = models.PositiveSmallIntegerField(
         "pas de nouveau contact avant (mois)",
         default=6,
+        validators=[MaxValueValidator(60)],
         help_text="une personne contactée par une campagne dans cette période est exclue",
     )
     motif_rendez_vous = models.ForeignKey(

@@ -21,6 +21,11 @@ SEL = "parcours.rendezvous.lien"
 VALIDITE = timedelta(days=10)
 
 
+# Called after a booking through a link, in its transaction, with (link, appointment): the
+# apps above register theirs (the outreach campaigns convert the invited person).
+APRES_RESERVATION: list = []
+
+
 class LienInvalide(Exception):
     """The link is unknown, expired or withdrawn; the message is for the person."""
 

@@ -152,6 +152,8 @@ def _reserver(request, jeton: str):
             proposition = getattr(refus, "proposition", None)
             return _choisir(request, lien, erreur=erreur, proposition=proposition)
         LienReservation.objects.filter(pk=lien.pk).update(rendez_vous=rdv)
+        for suite in liens.APRES_RESERVATION:
+            suite(lien, rdv)
     quand = timezone.localtime(rdv.debut, PARIS)
     messages.success(request, f"C'est noté : rendez-vous le {quand:%d/%m/%Y à %H:%M}.")
     return redirect("rendezvous:lien", jeton=jeton)

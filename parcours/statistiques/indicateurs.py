@@ -20,6 +20,26 @@ from parcours.territoire.models import Departement
 JOURS_PAR_MOIS = 30.4375
 
 
+def mediane(histogramme: Counter) -> float | None:
+    """The median of a histogram (value → how many), halfway between the two middle values
+    when their number is even; None when it is empty. Histograms add up exactly from units to
+    départements and regions, so their medians are exact at every level."""
+    n = sum(histogramme.values())
+    if not n:
+        return None
+    ordonnes = sorted(histogramme.items())
+
+    def au_rang(rang: int) -> int:  # the value at 0-based rank
+        cumul = 0
+        for valeur, k in ordonnes:
+            cumul += k
+            if rang < cumul:
+                return valeur
+        raise AssertionError("rang hors de l'histogramme")
+
+    return (au_rang((n - 1) // 2) + au_rang(n // 2)) / 2
+
+
 @dataclass(frozen=True)
 class Perimetre:
     """What the figures cover: a whole organisme, one of its départements, or one unit.

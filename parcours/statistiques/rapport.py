@@ -18,7 +18,7 @@ from django.utils import timezone
 from parcours.observatoire import calculs
 from parcours.observatoire.accessibilite import ErreurRoutage
 from parcours.organisation.models import Organisme
-from parcours.statistiques import graphiques
+from parcours.statistiques import detection, graphiques
 from parcours.statistiques import rendezvous as rdv
 from parcours.statistiques.indicateurs import Perimetre, calculer
 from parcours.statistiques.models import TexteRapport
@@ -78,6 +78,8 @@ class Rapport:
     cartes: dict[str, str] = field(default_factory=dict)
     # The appointments by département with the region's total: the JSON's region figures.
     rendez_vous: Tableau | None = None
+    # The outreach campaigns by département with the region's total: the JSON's region figures.
+    detection_precoce: Tableau | None = None
 
 
 def construire(organisme: Organisme, annee: int, role_vue: str = "pilotage") -> Rapport:
@@ -115,6 +117,7 @@ def construire(organisme: Organisme, annee: int, role_vue: str = "pilotage") -> 
         calcule_le=timezone.now(),
         demonstration=organisme.demonstration,
         rendez_vous=rdv.tableau_region(organisme, annee, masquer),
+        detection_precoce=detection.tableau_region(organisme, annee, masquer),
     )
     sections = sections_par_departement(
         organisme, annee, masquer, [partie.cle for partie in bilan.parties]
@@ -185,6 +188,7 @@ def donnees_json(rapport: Rapport) -> dict:
             "assures_suivis": rapport.region["assures_axes"].valeur("total", 0).pour_json(),
             "lieux_accueil": rapport.lieux_accueil,
             "rendez_vous": rdv.pour_json(rapport.rendez_vous),
+            "detection_precoce": detection.pour_json(rapport.detection_precoce),
         },
         "departements": {
             page.code: {
@@ -201,6 +205,9 @@ def donnees_json(rapport: Rapport) -> dict:
                     for axe in AXES
                 },
                 "rendez_vous": rdv.pour_json(_tableau_de_section(page, "rendezvous", "rdv_lieux")),
+                "detection_precoce": detection.pour_json(
+                    _tableau_de_section(page, "detection", "detection_campagnes")
+                ),
             }
             for page in rapport.departements
         },

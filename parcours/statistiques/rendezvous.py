@@ -47,7 +47,7 @@ from django.utils import timezone
 from parcours.organisation.models import LieuAccueil, Organisme
 from parcours.rendezvous.enums import StatutRendezVous
 from parcours.rendezvous.models import RendezVous
-from parcours.statistiques.indicateurs import Perimetre
+from parcours.statistiques.indicateurs import Perimetre, mediane
 from parcours.statistiques.requetes import connexion_statistiques
 from parcours.statistiques.tableaux import Ligne, Tableau, Valeur, _Grille, _noter
 
@@ -92,20 +92,7 @@ class CompteRendezVous:
 
     @property
     def delai_median(self) -> float | None:
-        n = sum(self.delais.values())
-        if not n:
-            return None
-        ordonnes = sorted(self.delais.items())
-
-        def au_rang(rang: int) -> int:  # the delay of the appointment at 0-based rank
-            cumul = 0
-            for jours, k in ordonnes:
-                cumul += k
-                if rang < cumul:
-                    return jours
-            raise AssertionError("rang hors de l'histogramme")
-
-        return (au_rang((n - 1) // 2) + au_rang(n // 2)) / 2
+        return mediane(self.delais)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from parcours.organisation.models import Organisme
-from parcours.statistiques.rendezvous import contenus_par_departement
+from parcours.statistiques import detection, rendezvous
 from parcours.statistiques.tableaux import Tableau, Valeur
 
 
@@ -68,7 +68,17 @@ def _rendezvous(organisme: Organisme, annee: int, masquer: bool) -> dict[str, Co
     """Appointments at the reception places (statistiques.rendezvous)."""
     return {
         code: ContenuSection(chiffres, tableaux)
-        for code, (chiffres, tableaux) in contenus_par_departement(
+        for code, (chiffres, tableaux) in rendezvous.contenus_par_departement(
+            organisme, annee, masquer
+        ).items()
+    }
+
+
+def _detection(organisme: Organisme, annee: int, masquer: bool) -> dict[str, ContenuSection]:
+    """Outreach campaigns, early detection (statistiques.detection)."""
+    return {
+        code: ContenuSection(chiffres, tableaux)
+        for code, (chiffres, tableaux) in detection.contenus_par_departement(
             organisme, annee, masquer
         ).items()
     }
@@ -85,6 +95,7 @@ SECTIONS_DEPARTEMENT: tuple[ModeleSection, ...] = (
         "Offre de service / détection précoce",
         "Aucune campagne d'offre de service ou de détection précoce n'est encore enregistrée "
         "dans Parcours pour ce département.",
+        _detection,
     ),
     ModeleSection(
         "rendezvous",

@@ -16,7 +16,7 @@ from parcours.formulaires import rafraichir_version
 from parcours.lib.verrou import ConflitDeVersion
 from parcours.organisation.enums import Role
 from parcours.organisation.models import Unite
-from parcours.statistiques import actions, exports, graphiques, perms
+from parcours.statistiques import actions, detection, exports, graphiques, perms
 from parcours.statistiques import rapport as rapports
 from parcours.statistiques.forms import (
     FiltreStatistiquesForm,
@@ -155,6 +155,7 @@ def tableau_de_bord(request):
             "annee_en_cours": annee == timezone.localdate().year,
             "export_csv": True,
             "rendez_vous": section_tableau_de_bord(annee, perimetre, masquer),
+            "detection": detection.section_tableau_de_bord(annee, perimetre, masquer),
         },
     )
 
@@ -182,9 +183,13 @@ def _graphiques(bilan: Bilan, t: dict[str, Tableau]) -> dict:
 
 
 def _tous_les_tableaux(annee: int, perimetre: Perimetre, masquer: bool) -> dict[str, Tableau]:
-    """The dashboard's tables: individual work's, then the appointments'."""
+    """The dashboard's tables: individual work's, the appointments', the outreach campaigns'."""
     t = tableaux(calculer(annee, perimetre, par_mois=True), masquer)
-    return {**t, **section_tableau_de_bord(annee, perimetre, masquer).tableaux}
+    return {
+        **t,
+        **section_tableau_de_bord(annee, perimetre, masquer).tableaux,
+        **detection.section_tableau_de_bord(annee, perimetre, masquer).tableaux,
+    }
 
 
 def export_xlsx(request):

@@ -528,3 +528,173 @@ def test_the_public_pages_of_the_links_have_no_serious_violation(page, live_serv
     )
     audit.visiter("liste d'attente : créneau proposé", f"{url}/rdv/t/{jeton}/")
     audit.conclure()
+
+
+def test_the_campaign_pages_of_the_cadre_have_no_serious_violation(
+    page, live_server, settings, tmp_path
+):
+    """A cadre creates a campaign (refused once), uploads a list with 3 bad rows, fixes one
+    (still wrong once), excludes two (without a reason once), decides on a homonym and
+    validates, refused while rows remain to settle (issue 15, points 1–4)."""
+    settings.VAR_DIR = tmp_path / "var"
+    CommuneFactory()  # Montauban, 82121: transactional tests may have emptied the geography
+    personas = creer_personas()
+    LieuAccueilFactory(unite=personas.unite, nom="Accueil de Montauban")
+    Motif.objects.create(
+        code="PREMIER",
+        libelle="Premier rendez-vous",
+        duree_minutes=45,
+        reservable_par_la_personne=True,
+    )
+    AssureFactory(
+        nir="290058212199976", nom="Martin", prenom="Léa", date_naissance=date(1990, 5, 4)
+    )
+    entete = "nir;nom;prenom;date_naissance;commune;telephone;email;date_debut_arret;motif"
+    liste = tmp_path / "cibles.csv"
+    liste.write_text(
+        "\n".join(
+            [
+                entete,
+                "184128212100175;Durand;Paul;1984-12-01;82121;06 12 34 56 78;;;ARRET_90J",
+                "1 84 12 82 121 002 00;Durand;Pierre;1984-12-01;82121;;;;ARRET_90J",
+                "184128212100373;Roux;Jean;31/02/1984;82121;;;;ARRET_90J",
+                "184128212100472;Blanc;Anne;1984-12-01;99999;;;;ARRET_90J",
+                "290058212155535;Martin;Léa;04/05/1990;82121;;;;ARRET_90J",
+                "184128212100175;Durand;Paul;1984-12-01;82121;;;;ARRET_90J",
+            ]
+        )
+        + "\n"
+    )
+    url = live_server.url
+    audit = Audit(page)
+    _connexion(page, live_server, "chloe")
+    audit.visiter("campagnes", f"{url}/campagnes/")
+    page.get_by_test_id("nouvelle-campagne").click()
+    page.wait_for_selector("[data-testid=form-campagne]")
+    audit.verifier("nouvelle campagne")
+    formulaire = page.get_by_test_id("form-campagne")
+    audit.envoyer_en_erreur("nouvelle campagne : refusée", formulaire, "Enregistrer")
+    formulaire.locator("input[name=nom]").fill("Arrêts de plus de 90 jours")
+    formulaire.locator("input[name=code]").fill("ARRETS")
+    formulaire.get_by_label("téléphone", exact=True).check(force=True)
+    formulaire.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_selector("[data-testid=form-liste]")
+    audit.verifier("campagne sans liste")
+    page.get_by_test_id("form-liste").locator("input[type=file]").set_input_files(liste)
+    page.get_by_role("button", name="Déposer la liste").click()
+    page.wait_for_selector("[data-testid=liste-verifiee]")
+    assert page.get_by_test_id("ligne-cible").count() == 3
+    audit.verifier("campagne : lignes à corriger")
+    for onglet in ("confirmer", "exclues", "retenues"):
+        page.get_by_test_id(f"onglet-{onglet}").click()
+        page.wait_for_selector(f"[data-testid=onglet-{onglet}][aria-current=page]")
+        audit.verifier(f"campagne : onglet {onglet}")
+    page.get_by_role("button", name="Valider la liste").click()
+    page.wait_for_selector("main .fr-alert--error")
+    assert "Validation impossible" in page.locator("main .fr-alert--error").inner_text()
+    audit.verifier("campagne : validation refusée")
+
+    page.get_by_test_id("onglet-corriger").click()
+    page.get_by_role("link", name="Corriger la ligne 3").click()
+    page.wait_for_selector("[data-testid=form-correction]")
+    audit.verifier("corriger une ligne")
+    correction = page.get_by_test_id("form-correction")
+    correction.locator("input[name=nir]").fill("1 84 12 82 121 002 99")
+    correction.get_by_role("button", name="Vérifier et enregistrer").click()
+    page.wait_for_selector(".fr-error-text")
+    audit.verifier("corriger une ligne : encore une erreur")
+    page.get_by_test_id("form-correction").locator("input[name=nir]").fill("1 84 12 82 121 002 74")
+    page.get_by_role("button", name="Vérifier et enregistrer").click()
+    page.wait_for_selector("[data-testid=onglets]")
+    for numero in (4, 5):
+        page.get_by_role("link", name=f"Exclure la ligne {numero}").click()
+        page.wait_for_selector("[data-testid=form-exclusion]")
+        exclusion = page.get_by_test_id("form-exclusion")
+        if numero == 4:
+            audit.verifier("exclure une ligne")
+            audit.envoyer_en_erreur("exclure une ligne : sans motif", exclusion, "Exclure la ligne")
+            exclusion = page.get_by_test_id("form-exclusion")
+        exclusion.locator("input[name=motif]").fill("Adresse à vérifier auprès de la CPAM")
+        exclusion.get_by_role("button", name="Exclure la ligne").click()
+        page.wait_for_selector("[data-testid=onglets]")
+    page.get_by_test_id("onglet-confirmer").click()
+    page.get_by_role("link", name="Confirmer la personne de la ligne 6").click()
+    page.wait_for_selector("[data-testid=form-homonyme]")
+    audit.verifier("confirmer une personne")
+    page.get_by_label("C'est une autre personne").check(force=True)
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_selector("[data-testid=onglets]")
+    page.get_by_role("button", name="Valider la liste").click()
+    page.wait_for_selector("main .fr-alert--success")
+    assert "Liste validée : 3 personnes à contacter." in page.locator("main").inner_text()
+    audit.verifier("campagne validée")
+    audit.visiter("campagnes : après validation", f"{url}/campagnes/")
+    audit.conclure()
+
+
+def test_the_work_list_row_and_letters_pages_have_no_serious_violation(page, live_server, settings):
+    """An ass's work list, a row (its call refused without an outcome, then accepted: on to
+    booking), and a campaign's letters for its cadre (issue 15, points 5–7)."""
+    from stdnum.fr import nir as stdnum_nir
+
+    from parcours.campagnes.models import Campagne, Cible, Tentative
+
+    settings.DEMO = True
+    personas, _, _, _ = _monde_des_dossiers()
+    motif = Motif.objects.get(code="PREMIER")
+    campagne = Campagne.objects.create(
+        organisme=personas.organisme,
+        code="ARRETS",
+        nom="Arrêts de plus de 90 jours",
+        canaux=["TELEPHONE", "SMS", "COURRIER"],
+        statut="VALIDEE",
+        valide_par=personas.chloe,
+        valide_le=timezone.now(),
+        motif_rendez_vous=motif,
+    )
+    lignes = []
+    for numero, (nom, score) in enumerate((("Garrigues", 4), ("Delmas", 1)), start=2):
+        base = f"18412821210{numero:02d}"
+        lignes.append(
+            Cible.objects.create(
+                campagne=campagne,
+                ligne=numero,
+                nir=base + stdnum_nir.calc_check_digits(base),
+                nom=nom,
+                prenom="Paul",
+                date_naissance="1984-12-01",
+                commune="82121",
+                telephone="+33612345678",
+                etat="RETENUE",
+                score=score,
+                contributions=[["arret_180", "arrêt de plus de 180 jours (depuis le 02/01/2025)"]],
+                agent=personas.alice if numero == 2 else None,
+                unite=personas.unite,
+            )
+        )
+    Tentative.objects.create(
+        cible=lignes[0], agent=personas.alice, canal="TELEPHONE", resultat="MESSAGE_LAISSE"
+    )
+    url = live_server.url
+    audit = Audit(page)
+    _connexion(page, live_server, "alice")
+    audit.visiter("à contacter", f"{url}/campagnes/a-contacter/")
+    assert page.get_by_test_id("ligne-cible").count() == 2
+    page.get_by_role("link", name="GARRIGUES Paul").click()
+    page.wait_for_selector("[data-testid=form-appel]")
+    audit.verifier("personne à contacter")
+    audit.envoyer_en_erreur(
+        "personne à contacter : résultat manquant",
+        page.get_by_test_id("form-appel"),
+        "Enregistrer le résultat",
+    )
+    page.get_by_label("Accepte").check(force=True)
+    page.get_by_role("button", name="Enregistrer le résultat").click()
+    page.wait_for_url("**/rendez-vous/?signalement=*")
+    audit.verifier("prise de rendez-vous après « accepte »")
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.wait_for_url("**/connexion/")
+    _connexion(page, live_server, "chloe")
+    audit.visiter("lettres d'une campagne", f"{url}/campagnes/{campagne.pk}/courriers/")
+    assert page.get_by_test_id("nombre-lettres").count()
+    audit.conclure()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from parcours.campagnes.enums import EtatCible
+from parcours.campagnes.models import Campagne, Cible
 from parcours.dossiers.models import Accompagnement, Assure, Signalement
 from parcours.imports.models import Import
 from parcours.messagerie.envois import lien_opposition
@@ -129,11 +131,23 @@ def creer_monde(*, observatoire_calcule: bool = True) -> Monde:
         pdf=b"%PDF-1.4 rapport de test",
     )
     journal_import = Import.objects.create(type="assures", nom_fichier="a.csv", auteur=p.chloe)
+    campagne, cible = _campagne_en_preparation(p, assure)
+    campagne_validee, cible_a_contacter = _campagne_validee(p)
     arguments = {
         "activation": ["MQ", "jeton-invalide"],
         "imports:suivi": [journal_import.pk],
         "imports:progression": [journal_import.pk],
         "imports:modele": ["fragilite"],
+        "campagnes:campagne": [campagne.pk],
+        "campagnes:modifier": [campagne.pk],
+        "campagnes:progression": [campagne.pk],
+        "campagnes:poids": [campagne.pk],
+        "campagnes:valider": [campagne.pk],
+        "campagnes:cible_corriger": [cible.pk],
+        "campagnes:cible_exclure": [cible.pk],
+        "campagnes:cible_homonyme": [cible.pk],
+        "campagnes:cible": [cible_a_contacter.pk],
+        "campagnes:courriers": [campagne_validee.pk],
         "dossiers:signalement": [signalement.pk],
         "dossiers:dossier": [assure.pk],
         "dossiers:assure_modifier": [assure.pk],
@@ -211,3 +225,47 @@ def _rendez_vous(p: Personas, assure, lieu):
         expire_le=maintenant + datetime.timedelta(days=1),
     )
     return rendez_vous[0], rendez_vous[1], url.rstrip("/").rsplit("/", 1)[1], jeton
+
+
+def _campagne_en_preparation(p: Personas, assure) -> tuple[Campagne, Cible]:
+    """A campaign of the test Carsat whose list is being worked: one row, of another NIR, with
+    the person of the dossier proposed as a homonym."""
+    campagne = Campagne.objects.create(
+        organisme=p.organisme, code="ARRETS", nom="Arrêts de plus de 90 jours", cree_par=p.chloe
+    )
+    cible = Cible.objects.create(
+        campagne=campagne,
+        ligne=2,
+        nir="284128212100296",
+        nom=assure.nom,
+        prenom=assure.prenom,
+        commune="82121",
+        etat=EtatCible.RETENUE,
+        homonymes=[assure.pk],
+    )
+    return campagne, cible
+
+
+def _campagne_validee(p: Personas) -> tuple[Campagne, Cible]:
+    """A validated campaign of the test Carsat, by phone and letter: one row on the work list
+    of Montauban, assigned to no one in particular."""
+    campagne = Campagne.objects.create(
+        organisme=p.organisme,
+        code="ARRETS-VALIDEE",
+        nom="Arrêts de plus de 90 jours (validée)",
+        canaux=["TELEPHONE", "COURRIER"],
+        statut="VALIDEE",
+        valide_par=p.chloe,
+        valide_le=timezone.now(),
+    )
+    cible = Cible.objects.create(
+        campagne=campagne,
+        ligne=2,
+        nir="184128212100393",
+        nom="Castan",
+        prenom="Louis",
+        commune="82121",
+        etat=EtatCible.RETENUE,
+        unite=p.unite,
+    )
+    return campagne, cible

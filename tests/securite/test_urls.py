@@ -109,6 +109,24 @@ MATRICE = {
     "statistiques:rapport": ligne("403 403 403 200 403 403 403 403 404 403 302"),
     "statistiques:rapport_fichier": ligne("403 403 403 200 403 403 403 403 404 403 302"),
     "statistiques:rapport_csv": ligne("403 403 403 200 403 403 403 403 404 403 302"),
+    # The campaigns, for their organisme's cadre (issue 15): the list, a campaign of the test
+    # Carsat and a row of its list in preparation; unknown to the other Carsat's cadre.
+    "campagnes:liste": ligne("403 403 200 403 403 403 403 200 403 403 302"),
+    "campagnes:nouvelle": ligne("403 403 200 403 403 403 403 200 403 403 302"),
+    "campagnes:campagne": ligne("403 403 200 403 403 403 403 404 403 403 302"),
+    "campagnes:modifier": ligne("403 403 200 403 403 403 403 404 403 403 302"),
+    "campagnes:progression": ligne("403 403 200 403 403 403 403 404 403 403 302"),
+    "campagnes:poids": POST_SEULEMENT,
+    "campagnes:valider": POST_SEULEMENT,
+    "campagnes:cible_corriger": ligne("403 403 200 403 403 403 403 404 403 403 302"),
+    "campagnes:cible_exclure": ligne("403 403 200 403 403 403 403 404 403 403 302"),
+    "campagnes:cible_homonyme": ligne("403 403 200 403 403 403 403 404 403 403 302"),
+    # The work list of the ass and csam (another unit's: its own, empty here), a row of
+    # Montauban's unassigned to anyone (its cadre sees it, calls nobody), a validated
+    # campaign's letters (its cadre).
+    "campagnes:a_contacter": ligne("200 200 403 403 403 403 200 403 403 403 302"),
+    "campagnes:cible": ligne("200 200 200 403 403 403 404 404 403 403 302"),
+    "campagnes:courriers": ligne("403 403 200 403 403 403 403 404 403 403 302"),
 }
 
 

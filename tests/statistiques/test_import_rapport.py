@@ -29,6 +29,16 @@ ISSUES = ["REPRISE_POSTE", "NOUVEL_EMPLOI", "FORMATION", "FRANCE_TRAVAIL", "INVA
 UNITES = {"IMP-82": ("82", "82121", "as82"), "IMP-31": ("31", "31555", "as31")}
 # DESIGN §5's « rendez_vous »: no appointment is imported, so nothing booked, no rate, no delay.
 SANS_RENDEZ_VOUS = {"pris": 0, "honores": 0, "taux_absence_pct": None, "delai_median_jours": None}
+# DESIGN §5's « detection_precoce » where no campaign list was validated: zeros.
+SANS_DETECTION = {
+    "ciblees": 0,
+    "retenues": 0,
+    "contactees": 0,
+    "jointes": 0,
+    "acceptantes": 0,
+    "rdv_honores": 0,
+    "accompagnements_ouverts": 0,
+}
 
 
 def _ecrire(dossier, nom, entete, lignes):
@@ -111,6 +121,7 @@ def _attendu(accs, ents):
         "assures_suivis": sum(suivis(actifs).values()),
         "lieux_accueil": 2,
         "rendez_vous": SANS_RENDEZ_VOUS,
+        "detection_precoce": SANS_DETECTION,
     }
     departements = {}
     for unite, (dep, _, _) in UNITES.items():
@@ -129,6 +140,7 @@ def _attendu(accs, ents):
                 a: pct(axe_ents[a], sum(axe_ents.values())) for a in ("EMPLOYABILITE", "SANTE")
             },
             "rendez_vous": SANS_RENDEZ_VOUS,
+            "detection_precoce": SANS_DETECTION,
         }
     return {
         "organisme": "CARSAT-IMP",

@@ -94,6 +94,16 @@ def test_interviews_by_month(jeu):
 
 # DESIGN §5's « rendez_vous » where no appointment was booked (the dataset has none).
 SANS_RENDEZ_VOUS = {"pris": 0, "honores": 0, "taux_absence_pct": None, "delai_median_jours": None}
+# DESIGN §5's « detection_precoce » where no campaign list was validated: zeros.
+SANS_DETECTION = {
+    "ciblees": 0,
+    "retenues": 0,
+    "contactees": 0,
+    "jointes": 0,
+    "acceptantes": 0,
+    "rdv_honores": 0,
+    "accompagnements_ouverts": 0,
+}
 
 
 def test_the_tables_and_the_json_of_the_cadre_view(jeu):
@@ -131,6 +141,7 @@ def test_the_tables_and_the_json_of_the_cadre_view(jeu):
             "assures_suivis": 4,
             "lieux_accueil": 2,
             "rendez_vous": SANS_RENDEZ_VOUS,
+            "detection_precoce": SANS_DETECTION,
         },
         "departements": {
             "31": {
@@ -141,6 +152,7 @@ def test_the_tables_and_the_json_of_the_cadre_view(jeu):
                 "entretiens_telephone": 1,
                 "entretiens_par_axe": {"EMPLOYABILITE": 50.0, "SANTE": 50.0},
                 "rendez_vous": SANS_RENDEZ_VOUS,
+                "detection_precoce": SANS_DETECTION,
             },
             "82": {
                 "assures_suivis": 3,
@@ -150,6 +162,7 @@ def test_the_tables_and_the_json_of_the_cadre_view(jeu):
                 "entretiens_telephone": 1,
                 "entretiens_par_axe": {"EMPLOYABILITE": 80.0, "SANTE": 20.0},
                 "rendez_vous": SANS_RENDEZ_VOUS,
+                "detection_precoce": SANS_DETECTION,
             },
         },
     }

@@ -91,7 +91,9 @@ def test_json_xlsx_and_html_forms(jeu, tmp_path):
         "pdp_maintien_emploi_pct",
         "assures_suivis",
         "lieux_accueil",
-        "rendez_vous",  # DESIGN §5: the new domains add keys beside the first ones
+        # DESIGN §5: the new domains add keys beside the first ones.
+        "rendez_vous",
+        "detection_precoce",
     }
     for departement in donnees["departements"].values():
         assert set(departement) == {
@@ -102,6 +104,7 @@ def test_json_xlsx_and_html_forms(jeu, tmp_path):
             "entretiens_telephone",
             "entretiens_par_axe",
             "rendez_vous",
+            "detection_precoce",
         }
     assert set(donnees["departements"]) == {"31", "82"}
     for niveau in (donnees["region"], *donnees["departements"].values()):
@@ -112,6 +115,8 @@ def test_json_xlsx_and_html_forms(jeu, tmp_path):
             "taux_absence_pct": None,
             "delai_median_jours": None,
         }
+        # No campaign either: an empty funnel.
+        assert set(niveau["detection_precoce"].values()) == {0}
     classeur = load_workbook(_commande(tmp_path, "xlsx", "--role=cadre"))
     assert classeur.sheetnames == ["Région", "31 Haute-Garonne", "82 Tarn-et-Garonne"]
     lignes = list(classeur["Région"].iter_rows(values_only=True))

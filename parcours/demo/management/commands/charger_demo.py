@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from parcours.demo.campagnes import campagnes_presentes, generer_campagnes
 from parcours.demo.fragilite import csv_fragilite_demo
 from parcours.demo.historique import generer_historique, historique_present
 from parcours.demo.organisation import COMPTES_DEMO, MOT_DE_PASSE_DEMO, generer_demo
@@ -54,6 +55,14 @@ class Command(BaseCommand):
         textes = textes_de_demo(organisme)
         self.stdout.write(f"Textes de démonstration du rapport annuel {textes.annee}.")
         self._observatoire(organisme)
+        if campagnes_presentes(organisme):
+            self.stdout.write("Campagnes de démonstration déjà présentes.")
+        for c in generer_campagnes(organisme):  # after the observatory: the priority reads it
+            self.stdout.write(
+                f"Campagne de démonstration « {c.nom} » ({c.statut}) : {c.lignes} lignes, "
+                f"{c.retenues} retenues, {c.contactees} contactées, {c.acceptantes} acceptantes, "
+                f"{c.vues} rendez-vous honorés, {c.accompagnements} accompagnements ouverts."
+            )
         unites = organisme.unites.count()
         lieux = sum(u.lieux_accueil.count() for u in organisme.unites.all())
         agents = organisme.agents.count()
