@@ -248,32 +248,36 @@ def _homonymes(inconnus: list[tuple[str, date]]) -> dict[tuple[str, date], list[
     The pairs are joined to the persons in the index of names and birth dates
     (`assure_recherche`): a list's unknown persons are born on nearly every day of fifty
     years, so asking by birth date alone, or by name alone, reads most of a million persons.
-    The ORM has no « (a, b) IN pairs », hence the SQL; a VALUES list names its columns
-    column1, column2 on SQLite and PostgreSQL alike."""
+    The ORM has no « (a, b) IN pairs », hence the SQL: the pairs as a VALUES list (its columns
+    are column1, column2), or on PostgreSQL as two arrays — two parameters instead of 4,000,
+    half the time."""
     connexion = connections[router.db_for_read(Assure)]
     nom = connexion.ops.quote_name
-    champs = {
-        f: nom(Assure._meta.get_field(f).column) for f in ("id", "recherche", "date_naissance")
-    }
+    pk, recherche, naissance = (
+        nom(Assure._meta.get_field(f).column) for f in ("id", "recherche", "date_naissance")
+    )
+    jointure = (
+        f"JOIN {nom(Assure._meta.db_table)} AS a "
+        f"ON a.{recherche} = v.column1 AND a.{naissance} = v.column2"
+    )
     trouves: dict[tuple[str, date], list[int]] = defaultdict(list)
     with connexion.cursor() as curseur:
         for paquet in _paquets(inconnus):
-            paires = ", ".join(["(%s, %s)"] * len(paquet))
+            if connexion.vendor == "postgresql":
+                paires = "unnest(%s::text[], %s::date[]) AS v(column1, column2)"
+                valeurs = [[r for r, _ in paquet], [d for _, d in paquet]]
+            else:
+                paires = f"(VALUES {', '.join(['(%s, %s)'] * len(paquet))}) AS v"
+                valeurs = [
+                    v for r, d in paquet for v in (r, connexion.ops.adapt_datefield_value(d))
+                ]
             curseur.execute(
-                f"SELECT a.{champs['id']}, a.{champs['recherche']}, a.{champs['date_naissance']} "
-                f"FROM (VALUES {paires}) AS v JOIN {nom(Assure._meta.db_table)} AS a "
-                f"ON a.{champs['recherche']} = v.column1 "
-                f"AND a.{champs['date_naissance']} = v.column2",
-                [
-                    valeur
-                    for recherche, naissance in paquet
-                    for valeur in (recherche, connexion.ops.adapt_datefield_value(naissance))
-                ],
+                f"SELECT a.{pk}, a.{recherche}, a.{naissance} FROM {paires} {jointure}", valeurs
             )
-            for pk, recherche, naissance in curseur.fetchall():
-                trouves[(recherche, naissance)].append(pk)
-    for pks in trouves.values():
-        pks.sort()
+            for id_, nom_, date_ in curseur.fetchall():
+                trouves[(nom_, date_)].append(id_)
+    for ids in trouves.values():
+        ids.sort()
     return trouves
 
 
