@@ -310,7 +310,9 @@ def appeler(cible: Cible, resultat: str, *, acting_user: Agent) -> Tentative:
     is then booked from it)."""
     if resultat not in SUIVI_APRES_APPEL:
         raise RegleCampagne("choisissez le résultat de l'appel")
-    courant = Cible.objects.select_for_update().select_related("campagne").get(pk=cible.pk)
+    courant = (
+        Cible.objects.select_for_update(of=("self",)).select_related("campagne").get(pk=cible.pk)
+    )
     if courant.etat != EtatCible.RETENUE or courant.campagne.statut != StatutCampagne.VALIDEE:
         raise RegleCampagne("cette personne n'est pas à contacter")
     if courant.suivi in (SuiviCible.ACCEPTE, SuiviCible.REFUS):
@@ -357,7 +359,7 @@ def apres_reservation_par_lien(lien: LienReservation, rdv) -> None:
     if not lien.origine.startswith("campagne:"):
         return
     cible = (
-        Cible.objects.select_for_update()
+        Cible.objects.select_for_update(of=("self",))
         .select_related("campagne__valide_par", "assure")
         .filter(pk=int(lien.origine.split(":", 1)[1]))
         .first()

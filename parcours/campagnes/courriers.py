@@ -174,7 +174,11 @@ def imprimer(
 ) -> tuple[bytes, int]:
     """Print the batch and log each letter as an attempt (who, when, « courrier »); the row's
     first contact is the print if it had none. Returns the PDF and the number of letters."""
-    courante = Campagne.objects.select_for_update().select_related("organisme").get(pk=campagne.pk)
+    courante = (
+        Campagne.objects.select_for_update(of=("self",))
+        .select_related("organisme")
+        .get(pk=campagne.pk)
+    )
     if raison := imprimable(courante):
         raise RegleCourrier(raison)
     lettres = preparer(courante, y_compris_deja_ecrites=y_compris_deja_ecrites)

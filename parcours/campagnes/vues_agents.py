@@ -312,7 +312,11 @@ def _inviter(request, ligne: Cible):
     """« Envoyer l'invitation »: the SMS or e-mail with the self-booking link, once."""
     with transaction.atomic():
         # Locked, so that a double click sends one invitation.
-        courante = Cible.objects.select_for_update().select_related("campagne").get(pk=ligne.pk)
+        courante = (
+            Cible.objects.select_for_update(of=("self",))
+            .select_related("campagne")
+            .get(pk=ligne.pk)
+        )
         if not _peut_inviter(request.user, courante):
             messages.error(request, "Cette personne ne peut pas (ou plus) être invitée d'ici.")
             return redirect("campagnes:cible", pk=ligne.pk)
